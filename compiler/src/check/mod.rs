@@ -1,0 +1,334 @@
+//! Check: types, units, enums, required and unknown fields, and the named
+//! rules of each kind; produces the checked program.
+//!
+//! Input: the resolved namespace, its order, the stdlib, parameter values.
+//! Output: an [`ir::Program`] and diagnostics.
+//! Invariant: everything in the output is well-typed against its schema;
+//! an invalid value becomes `Value::Poison` after one diagnostic, and
+//! nothing downstream reports it again.
+
+mod errors;
+mod expr;
+mod fields;
+mod lit;
+pub mod rules;
+
+use crate::diagnostics::{closest, Diagnostic};
+use crate::graph::{Order, PROJECT};
+use crate::ir::{self, Value};
+use crate::resolve::{Resolved, Symbol, SymbolKind};
+use crate::schema::{FieldSchema, Stdlib, Type};
+use crate::source::{FileId, Span};
+use crate::syntax::ast::{Body, Item, ItemKind, TypeExpr, TypeKind};
+use std::collections::BTreeMap;
+
+pub use expr::describe;
+
+/// A `--param name=value`: the value as given, in its own pseudo-file so a
+/// diagnostic can point at it.
+#[derive(Clone, Debug)]
+pub struct ParamValue {
+    pub text: String,
+    pub file: FileId,
+}
+
+pub struct Checker<'a> {
+    pub stdlib: &'a Stdlib,
+    pub symbols: &'a BTreeMap<String, Symbol<'a>>,
+    /// Values of params and lets.
+    pub values: BTreeMap<String, Value>,
+    /// Checked declarations.
+    pub decls: BTreeMap<String, ir::Decl>,
+    pub diags: Vec<Diagnostic>,
+}
+
+pub fn check(
+    resolved: &Resolved<'_>,
+    order: &Order,
+    stdlib: &Stdlib,
+    params: &BTreeMap<String, ParamValue>,
+    default_name: &str,
+) -> (ir::Program, Vec<Diagnostic>) {
+    let mut cx = Checker {
+        stdlib,
+        symbols: &resolved.symbols,
+        values: BTreeMap::new(),
+        decls: BTreeMap::new(),
+        diags: vec![],
+    };
+    for name in params.keys() {
+        let is_param = matches!(
+            resolved.symbols.get(name).map(|s| &s.kind),
+            Some(SymbolKind::Param)
+        );
+        if !is_param {
+            let params_declared = resolved
+                .symbols
+                .iter()
+                .filter(|(_, s)| s.kind == SymbolKind::Param)
+                .map(|(n, _)| n.as_str());
+            cx.diags
+                .push(errors::unknown_param(name, closest(name, params_declared)));
+        }
+    }
+    let mut program = ir::Program {
+        project: ir::Project {
+            name: default_name.to_string(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    for name in &order.in_cycle {
+        cx.values.insert(name.clone(), Value::Poison);
+    }
+    for name in &order.order {
+        if name == PROJECT {
+            if let Some(item) = resolved.project {
+                program.project = cx.project(item, default_name);
+            }
+            continue;
+        }
+        let Some(sym) = resolved.symbols.get(name) else {
+            continue;
+        };
+        match (&sym.kind, &sym.item.kind) {
+            (SymbolKind::Param, ItemKind::Param { ty, default, .. }) => {
+                let v = cx.param(name, ty, default.as_ref(), params.get(name), sym.span);
+                cx.values.insert(name.clone(), v);
+            }
+            (SymbolKind::Let, ItemKind::Let { value, .. }) => {
+                let v = cx.eval(value);
+                cx.values.insert(name.clone(), v);
+            }
+            (SymbolKind::Output, ItemKind::Output { value, .. }) => {
+                let v = cx.eval(value);
+                if cx.outputtable(&v, value.span) {
+                    program.outputs.push(ir::Output {
+                        name: name.clone(),
+                        doc: sym.item.doc.clone(),
+                        value: v,
+                        span: sym.span,
+                    });
+                }
+            }
+            (SymbolKind::Decl { kind }, ItemKind::Decl { body, .. }) => {
+                if let Some(d) = cx.decl(sym, kind, body) {
+                    program.decls.push(d.clone());
+                    cx.decls.insert(name.clone(), d);
+                }
+            }
+            _ => {
+                cx.values.insert(name.clone(), Value::Poison);
+            }
+        }
+    }
+    (program, cx.diags)
+}
+
+impl Checker<'_> {
+    fn decl(&mut self, sym: &Symbol<'_>, kind: &str, body: &Body) -> Option<ir::Decl> {
+        let schema = self.stdlib.kind(kind)?;
+        let mut spans = BTreeMap::new();
+        let owner = format!("{kind} `{}`", sym.name);
+        let out = self.fields(
+            &body.fields,
+            &schema.fields,
+            &schema.whens,
+            &owner,
+            sym.span,
+            "",
+            &mut spans,
+        );
+        let variant = schema
+            .variant
+            .as_ref()
+            .and_then(|f| out.values.get(f))
+            .and_then(Value::member)
+            .map(String::from);
+        let mut decl = ir::Decl {
+            name: sym.name.clone(),
+            kind: kind.to_string(),
+            doc: sym.item.doc.clone(),
+            span: sym.span,
+            fields: out.values,
+            set: out.set,
+            spans,
+            derived: BTreeMap::new(),
+            variant,
+        };
+        let mut calls: Vec<_> = schema.checks.iter().collect();
+        for i in &out.active {
+            if let Some(w) = schema.whens.get(*i) {
+                calls.extend(w.checks.iter());
+            }
+        }
+        for call in calls {
+            rules::run(self, call, &mut decl);
+        }
+        Some(decl)
+    }
+
+    fn project(&mut self, item: &Item, default_name: &str) -> ir::Project {
+        let ItemKind::Project(body) = &item.kind else {
+            return ir::Project::default();
+        };
+        let schema = project_schema();
+        let mut spans = BTreeMap::new();
+        let out = self.fields(
+            &body.fields,
+            &schema,
+            &[],
+            "`project`",
+            item.span,
+            "",
+            &mut spans,
+        );
+        let name = match out.values.get("name") {
+            Some(Value::Str(s)) => s.clone(),
+            _ => default_name.to_string(),
+        };
+        let valid = name.len() <= 128
+            && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !valid {
+            self.diags.push(errors::invalid_stack_name(
+                &name,
+                spans.get("name").copied().unwrap_or(item.span),
+            ));
+        }
+        let region = match out.values.get("region") {
+            Some(Value::Str(s)) => Some(s.clone()),
+            _ => None,
+        };
+        let mut tags = BTreeMap::new();
+        if let Some(Value::Map(m)) = out.values.get("tags") {
+            for (k, v) in m {
+                if let Value::Str(s) = v {
+                    tags.insert(k.clone(), s.clone());
+                }
+            }
+        }
+        ir::Project { name, region, tags }
+    }
+
+    fn param(
+        &mut self,
+        name: &str,
+        ty: &TypeExpr,
+        default: Option<&crate::syntax::ast::Expr>,
+        given: Option<&ParamValue>,
+        span: Span,
+    ) -> Value {
+        let Some(t) = self.type_of(ty) else {
+            return Value::Poison;
+        };
+        match (given, default) {
+            (Some(pv), _) => {
+                if t == Type::String {
+                    return Value::Str(pv.text.clone());
+                }
+                let (expr, diags) = crate::syntax::parse_expr(&pv.text, pv.file);
+                let whole = Span::new(pv.file, 0, pv.text.len());
+                let before = self.diags.len();
+                let v = match expr {
+                    Some(e) if diags.is_empty() => self.check(&e, &t, "", &mut BTreeMap::new()),
+                    _ => Value::Poison,
+                };
+                if matches!(v, Value::Poison) {
+                    self.diags.truncate(before);
+                    self.diags
+                        .push(errors::invalid_param_value(name, &t.to_string(), whole));
+                }
+                v
+            }
+            (None, Some(d)) => self.check(d, &t, "", &mut BTreeMap::new()),
+            (None, None) => {
+                self.diags
+                    .push(errors::missing_param(name, &t.to_string(), span));
+                Value::Poison
+            }
+        }
+    }
+
+    fn type_of(&mut self, te: &TypeExpr) -> Option<Type> {
+        let t = match &te.kind {
+            TypeKind::Object(_) => {
+                self.diags.push(errors::unknown_type("{ ... }", te.span));
+                return None;
+            }
+            TypeKind::Named { name, args } => match (name.name.as_str(), args.as_slice()) {
+                ("list", [a]) => Type::List(Box::new(self.type_of(a)?)),
+                ("map", [a]) => Type::Map(Box::new(self.type_of(a)?)),
+                (n, []) => match Type::builtin(n) {
+                    Some(t) => t,
+                    None if self.stdlib.enums.contains_key(n) => Type::Enum(n.to_string()),
+                    None => {
+                        self.diags.push(errors::unknown_type(n, name.span));
+                        return None;
+                    }
+                },
+                (n, _) => {
+                    self.diags.push(errors::unknown_type(n, te.span));
+                    return None;
+                }
+            },
+        };
+        Some(t)
+    }
+
+    /// CloudFormation outputs hold text: scalars, deployed attributes, and
+    /// lists of them (joined with commas).
+    fn outputtable(&mut self, v: &Value, span: Span) -> bool {
+        let ok = match v {
+            Value::Ref { decl, .. } => {
+                let help = format!("output one of its attributes, like `{decl}.name`");
+                self.diags.push(errors::type_mismatch(
+                    "a value that can be written as text",
+                    &describe(v),
+                    span,
+                    Some(help),
+                ));
+                return false;
+            }
+            Value::Secret { .. } => {
+                self.diags.push(errors::literal_secret(span).help("outputs are readable by anyone who can describe the stack; do not output secrets"));
+                return false;
+            }
+            Value::Poison => return false,
+            Value::Map(_) => false,
+            Value::List(items) => items.iter().all(|i| {
+                !matches!(
+                    i,
+                    Value::List(_) | Value::Map(_) | Value::Ref { .. } | Value::Secret { .. }
+                )
+            }),
+            _ => true,
+        };
+        if !ok {
+            self.diags.push(errors::type_mismatch(
+                "a value that can be written as text",
+                &describe(v),
+                span,
+                None,
+            ));
+        }
+        ok
+    }
+}
+
+/// `project` is part of the language, not a stdlib kind; its fields are few
+/// and fixed.
+fn project_schema() -> Vec<FieldSchema> {
+    let field = |name: &str, ty: Type, optional: bool| FieldSchema {
+        name: name.into(),
+        ty,
+        default: None,
+        optional,
+        doc: None,
+    };
+    vec![
+        field("name", Type::String, true),
+        field("region", Type::Region, true),
+        field("tags", Type::Map(Box::new(Type::String)), true),
+    ]
+}

@@ -1,0 +1,501 @@
+//! The named checks a kind schema calls (`check range(zones, 1, 6)`).
+//!
+//! Each rule is generic: it knows field paths and tables, never a kind.
+//! Facts (bounds per volume type, instance limits) come from the tables
+//! under `stdlib/data/`. A rule skips values that are null or already
+//! invalid, so it never repeats an earlier diagnostic.
+
+use super::errors;
+use super::Checker;
+use crate::diagnostics::{closest, codes, Diagnostic};
+use crate::ir::{Decl, Value};
+use crate::schema::{Arg, CheckCall};
+use crate::source::Span;
+use serde_json::{json, Value as Json};
+
+/// Every rule a schema may name; the stdlib test checks schemas against it.
+pub const RULES: &[&str] = &[
+    "range",
+    "ordered",
+    "items",
+    "ref_at_least",
+    "table_bounds",
+    "instance_types",
+    "whole",
+    "cidr_prefix",
+    "listed",
+    "warn_if_empty",
+];
+
+pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
+    let args = call.args.as_slice();
+    match (call.name.as_str(), args) {
+        ("range", [Arg::Path(p), lo, hi]) => range(cx, decl, p, lo, hi),
+        ("ordered", paths) => ordered(cx, decl, paths),
+        ("items", [Arg::Path(p), Arg::Int(lo), Arg::Int(hi)]) => items(cx, decl, p, *lo, *hi),
+        ("ref_at_least", [Arg::Path(r), Arg::Path(f), Arg::Int(n)]) => {
+            ref_at_least(cx, decl, r, f, *n)
+        }
+        ("table_bounds", [Arg::Path(key), Arg::Path(table), Arg::List(fields)]) => {
+            table_bounds(cx, decl, key, table, fields)
+        }
+        ("instance_types", [Arg::Path(p)]) => instance_types(cx, decl, p),
+        ("whole", [Arg::Path(p), unit]) => whole(cx, decl, p, unit),
+        ("cidr_prefix", [Arg::Path(p), Arg::Int(lo), Arg::Int(hi)]) => {
+            cidr_prefix(cx, decl, p, *lo, *hi)
+        }
+        ("listed", [Arg::Path(p), Arg::Path(table)]) => listed(cx, decl, p, table),
+        ("warn_if_empty", [Arg::Path(p), Arg::Str(why)]) => warn_if_empty(cx, decl, p, why),
+        _ => cx.diags.push(internal(
+            decl,
+            &format!(
+                "the stdlib calls the check `{}` with arguments it does not take",
+                call.name
+            ),
+        )),
+    }
+}
+
+fn internal(decl: &Decl, msg: &str) -> Diagnostic {
+    Diagnostic::error(codes::INTERNAL_LOWERING, msg.to_string())
+        .label(decl.span, "while checking this declaration")
+        .help("this is a bug in the standard library; please report it")
+}
+
+fn get<'a>(decl: &'a Decl, path: &[String]) -> Option<&'a Value> {
+    let (first, rest) = path.split_first()?;
+    decl.fields.get(first)?.at(rest)
+}
+
+fn dotted(path: &[String]) -> String {
+    path.join(".")
+}
+
+/// Where a path was written, or its nearest written ancestor, or the name.
+fn span_of(decl: &Decl, path: &[String]) -> Span {
+    let mut p = path.to_vec();
+    while !p.is_empty() {
+        if let Some(s) = decl.spans.get(&dotted(&p)) {
+            return *s;
+        }
+        p.pop();
+    }
+    decl.span
+}
+
+fn bound(cx: &mut Checker<'_>, a: &Arg) -> Option<(f64, String)> {
+    match a {
+        Arg::Int(n) => Some((*n as f64, n.to_string())),
+        Arg::Value(e) => {
+            let v = cx.eval(e);
+            match v {
+                Value::Quantity(q) => Some((q.base, q.text)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn shown(v: &Value) -> String {
+    match v {
+        Value::Quantity(q) => q.text.clone(),
+        Value::Int(n) => n.to_string(),
+        Value::Decimal(d) => d.to_string(),
+        Value::Str(s) => s.clone(),
+        Value::Enum { member, .. } => member.clone(),
+        _ => String::new(),
+    }
+}
+
+fn range(cx: &mut Checker<'_>, decl: &Decl, p: &[String], lo: &Arg, hi: &Arg) {
+    let Some(v) = get(decl, p) else { return };
+    let Some(n) = v.as_number() else { return };
+    let (Some((lo, lo_s)), Some((hi, hi_s))) = (bound(cx, lo), bound(cx, hi)) else {
+        cx.diags.push(internal(
+            decl,
+            "a `range` check has bounds that are not numbers",
+        ));
+        return;
+    };
+    if n < lo || n > hi {
+        let fix = if n < lo { &lo_s } else { &hi_s };
+        cx.diags.push(errors::out_of_range(
+            &format!("`{}`", dotted(p)),
+            &shown(v),
+            &format!("from {lo_s} to {hi_s}"),
+            span_of(decl, p),
+            format!(
+                "use a value from {lo_s} to {hi_s}, e.g. `{} = {fix}`",
+                p.last().map(String::as_str).unwrap_or("")
+            ),
+        ));
+    }
+}
+
+fn ordered(cx: &mut Checker<'_>, decl: &Decl, paths: &[Arg]) {
+    let present: Vec<(&[String], i64)> = paths
+        .iter()
+        .filter_map(|a| match a {
+            Arg::Path(p) => get(decl, p)
+                .and_then(Value::as_int)
+                .map(|n| (p.as_slice(), n)),
+            _ => None,
+        })
+        .collect();
+    for pair in present.windows(2) {
+        let [(pa, a), (pb, b)] = pair else { continue };
+        if a > b {
+            let name = |p: &[String]| p.last().cloned().unwrap_or_default();
+            let order: Vec<String> = paths
+                .iter()
+                .filter_map(|x| {
+                    if let Arg::Path(p) = x {
+                        Some(name(p))
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            let d = Diagnostic::error(
+                codes::SCALING_ORDER,
+                format!("`{}` ({a}) is greater than `{}` ({b})", name(pa), name(pb)),
+            )
+            .label(span_of(decl, pa), format!("`{}` is {a}", name(pa)))
+            .label(span_of(decl, pb), format!("`{}` is {b}", name(pb)))
+            .help(format!("keep `{}`", order.join(" <= ")));
+            cx.diags.push(d);
+            return;
+        }
+    }
+}
+
+fn items(cx: &mut Checker<'_>, decl: &Decl, p: &[String], lo: i64, hi: i64) {
+    let Some(Value::List(vs)) = get(decl, p) else {
+        return;
+    };
+    let n = vs.len() as i64;
+    let name = dotted(p);
+    if n > hi {
+        cx.diags.push(
+            Diagnostic::error(
+                codes::TOO_MANY_ITEMS,
+                format!("`{name}` has {n} items; at most {hi} are allowed"),
+            )
+            .label(span_of(decl, p), format!("{n} items"))
+            .help(format!(
+                "keep {hi} at most; split the rest into another `{}`",
+                decl.kind
+            )),
+        );
+    } else if n < lo {
+        cx.diags.push(
+            Diagnostic::error(
+                codes::TOO_FEW,
+                format!("`{name}` has {n} items; at least {lo} are needed"),
+            )
+            .label(span_of(decl, p), format!("{n} items"))
+            .help(format!("add at least {lo} to `{name}`")),
+        );
+    }
+}
+
+fn ref_at_least(cx: &mut Checker<'_>, decl: &Decl, r: &[String], f: &[String], n: i64) {
+    let Some(Value::Ref { decl: target, kind }) = get(decl, r) else {
+        return;
+    };
+    let Some(t) = cx.decls.get(target) else {
+        return;
+    };
+    let Some(have) = get(t, f).and_then(Value::as_int) else {
+        return;
+    };
+    if have >= n {
+        return;
+    }
+    let field = dotted(f);
+    let mut d = Diagnostic::error(
+        codes::TOO_FEW,
+        format!(
+            "{} `{}` needs a {kind} with `{field}` of at least {n}; `{target}` has {have}",
+            decl.kind, decl.name
+        ),
+    )
+    .label(
+        span_of(decl, r),
+        format!("`{target}` has `{field} = {have}`"),
+    );
+    let target_span = span_of(t, f);
+    d = d.label(
+        target_span,
+        if t.set.contains(&field) {
+            format!("`{field}` is {have} here")
+        } else {
+            format!("`{field}` defaults to {have}")
+        },
+    );
+    cx.diags
+        .push(d.help(format!("set `{field} = {n}` in {kind} `{target}`")));
+}
+
+fn table_rows<'a>(cx: &Checker<'a>, table: &[String]) -> Option<&'a serde_json::Map<String, Json>> {
+    cx.stdlib.table(&dotted(table))?.get("rows")?.as_object()
+}
+
+fn table_bounds(
+    cx: &mut Checker<'_>,
+    decl: &Decl,
+    key: &[String],
+    table: &[String],
+    fields: &[Arg],
+) {
+    let Some(member) = get(decl, key).and_then(Value::member).map(String::from) else {
+        return;
+    };
+    let Some(row) = table_rows(cx, table).and_then(|r| r.get(&member)).cloned() else {
+        cx.diags.push(internal(
+            decl,
+            &format!("table `{}` has no row `{member}`", dotted(table)),
+        ));
+        return;
+    };
+    for f in fields {
+        let Arg::Path(fp) = f else { continue };
+        let Some(v) = get(decl, fp) else { continue };
+        let Some(n) = v.as_number() else { continue };
+        let name = dotted(fp);
+        match row.get(&name).and_then(Json::as_array).map(|b| {
+            (
+                b.first().and_then(Json::as_f64),
+                b.get(1).and_then(Json::as_f64),
+            )
+        }) {
+            None => {
+                let d = Diagnostic::error(
+                    codes::FIELD_NOT_ALLOWED,
+                    format!("`{name}` does not apply to `{member}`"),
+                )
+                .label(
+                    span_of(decl, fp),
+                    format!("`{member}` has no configurable `{name}`"),
+                )
+                .label(
+                    span_of(decl, key),
+                    format!("`{}` is `{member}` here", dotted(key)),
+                );
+                let allowing: Vec<String> = table_rows(cx, table)
+                    .map(|rows| {
+                        rows.iter()
+                            .filter(|(_, r)| r.get(&name).is_some())
+                            .map(|(k, _)| format!("`{k}`"))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                cx.diags
+                    .push(d.help(format!("remove `{name}`, or use {}", allowing.join(" or "))));
+            }
+            Some((Some(lo), Some(hi))) if n < lo || n > hi => {
+                cx.diags.push(errors::out_of_range(
+                    &format!("`{name}`"),
+                    &shown(v),
+                    &format!("{member} allows {lo} to {hi}"),
+                    span_of(decl, fp),
+                    format!("use a value from {lo} to {hi} for `{member}`"),
+                ));
+            }
+            _ => {}
+        }
+    }
+}
+
+fn instance_types(cx: &mut Checker<'_>, decl: &mut Decl, p: &[String]) {
+    let Some(Value::List(vs)) = get(decl, p).cloned() else {
+        return;
+    };
+    let Some(rows) = cx
+        .stdlib
+        .table("instance_types")
+        .and_then(|t| t.get("rows"))
+        .and_then(Json::as_object)
+    else {
+        return;
+    };
+    let mut known: Vec<(String, &Json)> = vec![];
+    for (i, v) in vs.iter().enumerate() {
+        let Value::Str(t) = v else { continue };
+        let mut item = p.to_vec();
+        item.push(i.to_string());
+        match rows.get(t) {
+            Some(row) => known.push((t.clone(), row)),
+            None => {
+                let near = closest(t, rows.keys().map(String::as_str));
+                let d = Diagnostic::error(codes::UNKNOWN_INSTANCE_TYPE, format!("unknown instance type `{t}`"))
+                    .label(span_of(decl, &item), "not in the standard library's instance table")
+                    .help(match near {
+                        Some(n) => format!("did you mean `{n}`?"),
+                        None => "the table covers current general purpose, compute, memory, burstable and GPU families".to_string(),
+                    });
+                cx.diags.push(d);
+            }
+        }
+    }
+    if known.is_empty() || known.len() != vs.len() {
+        return;
+    }
+    let field = |r: &Json, k: &str| r.get(k).and_then(Json::as_i64).unwrap_or(0);
+    let arch_of = |r: &Json| {
+        r.get("arch")
+            .and_then(Json::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let mut arches: Vec<String> = known.iter().map(|(_, r)| arch_of(r)).collect();
+    arches.sort();
+    arches.dedup();
+    if arches.len() > 1 {
+        let shown: Vec<String> = known
+            .iter()
+            .map(|(t, r)| format!("{t} is {}", arch_of(r)))
+            .collect();
+        cx.diags.push(
+            Diagnostic::error(codes::MIXED_ARCHITECTURES, format!("`{}` mixes processor architectures", dotted(p)))
+                .label(span_of(decl, p), shown.join(", "))
+                .help("one group runs one machine image: use types of one architecture, and another group for the rest"),
+        );
+        return;
+    }
+    let pods: Vec<(String, i64)> = known
+        .iter()
+        .map(|(t, r)| {
+            (
+                t.clone(),
+                field(r, "enis") * (field(r, "ipv4_per_eni") - 1) + 2,
+            )
+        })
+        .collect();
+    let min = pods.iter().map(|(_, n)| *n).min().unwrap_or(0);
+    if pods.iter().any(|(_, n)| *n != min) {
+        let shown: Vec<String> = pods.iter().map(|(t, n)| format!("{t}: {n}")).collect();
+        let lowest = pods
+            .iter()
+            .find(|(_, n)| *n == min)
+            .map(|(t, _)| t.clone())
+            .unwrap_or_default();
+        cx.diags.push(
+            Diagnostic::warning(codes::MAX_PODS_DISAGREE, format!("the instance types of `{}` allow different pod counts", decl.name))
+                .label(span_of(decl, p), format!("max pods per node: {}", shown.join(", ")))
+                .help(format!("every node gets the lowest, {min} (from `{lowest}`); group types with the same network limits")),
+        );
+    }
+    let accel: Vec<Option<&str>> = known
+        .iter()
+        .map(|(_, r)| r.get("accelerator").and_then(Json::as_str))
+        .collect();
+    let accelerator = if accel.iter().all(|a| *a == accel.first().copied().flatten()) {
+        accel.first().copied().flatten()
+    } else {
+        None
+    };
+    decl.derived.insert("max_pods".into(), json!(min));
+    decl.derived.insert("arch".into(), json!(arches.first()));
+    decl.derived
+        .insert("accelerator".into(), json!(accelerator));
+}
+
+fn whole(cx: &mut Checker<'_>, decl: &Decl, p: &[String], unit: &Arg) {
+    let Some(Value::Quantity(q)) = get(decl, p) else {
+        return;
+    };
+    let Some((per, unit_text)) = bound(cx, unit) else {
+        return;
+    };
+    let count = q.base / per;
+    if count.fract() != 0.0 {
+        let unit_name = unit_text.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+        cx.diags.push(
+            Diagnostic::error(
+                codes::NOT_WHOLE,
+                format!("`{}` must be a whole number of {unit_name}", dotted(p)),
+            )
+            .label(
+                span_of(decl, p),
+                format!("`{}` is {count:.2}{unit_name}", q.text),
+            )
+            .help(format!("write `{}{unit_name}`", count.ceil())),
+        );
+    }
+}
+
+fn cidr_prefix(cx: &mut Checker<'_>, decl: &Decl, p: &[String], lo: i64, hi: i64) {
+    let Some(Value::Str(s)) = get(decl, p) else {
+        return;
+    };
+    let Some(len) = super::lit::prefix_len(s) else {
+        return;
+    };
+    if i64::from(len) < lo || i64::from(len) > hi {
+        let d = errors::invalid_cidr(
+            s,
+            &format!("the prefix must be from /{lo} to /{hi}"),
+            span_of(decl, p),
+            None,
+        );
+        cx.diags.push(d.help(format!(
+            "use a block from /{lo} (largest) to /{hi} (smallest), like `\"10.0.0.0/{lo}\"`"
+        )));
+    }
+}
+
+fn listed(cx: &mut Checker<'_>, decl: &Decl, p: &[String], table: &[String]) {
+    let Some(v) = get(decl, p) else { return };
+    let Some(t) = cx.stdlib.table(&dotted(table)) else {
+        return;
+    };
+    let values: Vec<Json> = t
+        .get("values")
+        .and_then(Json::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let unit = t.get("unit").and_then(Json::as_str);
+    let probe: Json = match (v, unit) {
+        (Value::Quantity(q), Some(u)) => match crate::ir::Dim::of_unit(u) {
+            Some((_, scale)) if (q.base / scale).fract() == 0.0 => json!((q.base / scale) as i64),
+            _ => json!(null),
+        },
+        (Value::Str(s), _) => json!(s),
+        (Value::Int(n), _) => json!(n),
+        _ => return,
+    };
+    if values.contains(&probe) {
+        return;
+    }
+    let text = |j: &Json| match j {
+        Json::String(s) => s.clone(),
+        other => format!("{other}{}", unit.unwrap_or("")),
+    };
+    let all: Vec<String> = values.iter().map(text).collect();
+    cx.diags.push(errors::out_of_range(
+        &format!("`{}`", dotted(p)),
+        &shown(v),
+        &format!("not one of the {} values AWS accepts", all.len()),
+        span_of(decl, p),
+        format!("use one of {}", all.join(", ")),
+    ));
+}
+
+fn warn_if_empty(cx: &mut Checker<'_>, decl: &Decl, p: &[String], why: &str) {
+    let Some(Value::List(vs)) = get(decl, p) else {
+        return;
+    };
+    if vs.is_empty() {
+        let name = dotted(p);
+        cx.diags.push(
+            Diagnostic::warning(
+                codes::EMPTY_SETTING,
+                format!("{} `{}` has no `{name}`: {why}", decl.kind, decl.name),
+            )
+            .label(span_of(decl, p), format!("`{name}` is empty"))
+            .help(format!("set `{name} = [...]`")),
+        );
+    }
+}

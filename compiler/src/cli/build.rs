@@ -1,0 +1,165 @@
+//! `cairn check` and `cairn build`.
+
+use super::input;
+use super::Common;
+use cairn::diagnostics::{render_all, Diagnostic};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Compiles, prints diagnostics; the compilation when there are no errors.
+fn compile(common: &Common) -> Result<cairn::Compilation, i32> {
+    let loaded = match input::load(&common.program, &common.params) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(1);
+        }
+    };
+    let read_errors: Vec<Diagnostic> = loaded.diagnostics;
+    let mut c = cairn::compile(loaded.input);
+    if !read_errors.is_empty() {
+        // A file that is not UTF-8 was not parsed; report that alone.
+        c.diagnostics = read_errors;
+        c.output = None;
+    }
+    let shown: Vec<Diagnostic> = if common.quiet {
+        c.diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect()
+    } else {
+        c.diagnostics.clone()
+    };
+    if !shown.is_empty() {
+        eprint!(
+            "{}",
+            render_all(&shown, &c.sources, common.render_options())
+        );
+    }
+    if c.has_errors() || c.output.is_none() {
+        return Err(1);
+    }
+    Ok(c)
+}
+
+pub fn check(common: &Common) -> i32 {
+    match compile(common) {
+        Ok(_) => 0,
+        Err(code) => code,
+    }
+}
+
+pub fn build(common: &Common, out: &Path, check_only: bool) -> i32 {
+    let c = match compile(common) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let Some(output) = c.output else { return 1 };
+    if check_only {
+        return compare(&output.files, out);
+    }
+    match write(&output.files, out) {
+        Ok(()) => {
+            if !common.quiet {
+                eprintln!("wrote {} files to {}", output.files.len(), out.display());
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}
+
+/// Paths a previous build recorded, so files it wrote and this one does not
+/// are removed instead of lingering.
+fn previous_files(out: &Path) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(out.join("cairn.build.json")) else {
+        return vec![];
+    };
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return vec![];
+    };
+    let mut files = vec!["cairn.build.json".to_string()];
+    for s in v
+        .get("stacks")
+        .and_then(|s| s.as_array())
+        .into_iter()
+        .flatten()
+    {
+        if let Some(t) = s.get("template").and_then(|t| t.as_str()) {
+            files.push(t.to_string());
+        }
+    }
+    for m in v
+        .get("manifests")
+        .and_then(|s| s.as_array())
+        .into_iter()
+        .flatten()
+    {
+        if let Some(t) = m.as_str() {
+            files.push(t.to_string());
+        }
+    }
+    files
+}
+
+/// Each file goes to a temporary sibling first and is renamed into place,
+/// so a reader never sees half a template.
+fn write(files: &BTreeMap<String, String>, out: &Path) -> Result<(), String> {
+    let stale: Vec<String> = previous_files(out)
+        .into_iter()
+        .filter(|f| !files.contains_key(f))
+        .collect();
+    for (rel, text) in files {
+        let dest = out.join(rel);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
+        }
+        let tmp = dest.with_extension("cairn-tmp");
+        std::fs::write(&tmp, text).map_err(|e| format!("cannot write `{}`: {e}", tmp.display()))?;
+        std::fs::rename(&tmp, &dest)
+            .map_err(|e| format!("cannot write `{}`: {e}", dest.display()))?;
+    }
+    for rel in stale {
+        if !rel.contains("..") {
+            let _ = std::fs::remove_file(out.join(rel));
+        }
+    }
+    Ok(())
+}
+
+fn compare(files: &BTreeMap<String, String>, out: &Path) -> i32 {
+    let mut stale = false;
+    for (rel, want) in files {
+        let have = std::fs::read_to_string(out.join(rel)).unwrap_or_default();
+        if &have != want {
+            stale = true;
+            let diff = similar::TextDiff::from_lines(have.as_str(), want.as_str());
+            print!(
+                "{}",
+                diff.unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{rel}"), &format!("b/{rel}"))
+            );
+        }
+    }
+    for rel in previous_files(out) {
+        if !files.contains_key(&rel) {
+            stale = true;
+            println!("--- a/{rel}\n+++ /dev/null\n(no longer built)");
+        }
+    }
+    if stale {
+        eprintln!(
+            "error: `{}` is not what a fresh build writes; run `cairn build` and commit the result",
+            out.display()
+        );
+        1
+    } else {
+        0
+    }
+}

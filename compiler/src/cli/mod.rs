@@ -1,0 +1,120 @@
+//! The command line: the only place that touches files and the terminal.
+//!
+//! Exit codes: 0 success, 1 errors in the program or a failed operation,
+//! 64 a bad command line.
+
+mod build;
+mod input;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "cairn",
+    version,
+    about = "Compile .cairn programs to CloudFormation"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Parse, resolve and type-check a program; print diagnostics.
+    Check {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Write one CloudFormation template per stack, manifests, and a build manifest.
+    Build {
+        #[command(flatten)]
+        common: Common,
+        /// Output directory.
+        #[arg(short, long, default_value = "out")]
+        out: PathBuf,
+        /// Write nothing; exit 1 and show the diff when the directory is stale.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Show the long explanation of a diagnostic code, e.g. `cairn explain E0201`.
+    Explain { code: String },
+}
+
+#[derive(Args, Debug)]
+pub struct Common {
+    /// A `.cairn` file, or a directory of them.
+    program: PathBuf,
+    /// Set a parameter: `--param name=value` (repeatable).
+    #[arg(long = "param", value_parser = parse_param)]
+    params: Vec<(String, String)>,
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_param(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("expected `name=value`, found `{s}`")),
+    }
+}
+
+pub fn run(args: Vec<OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 64 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Check { common } => build::check(&common),
+        Command::Build { common, out, check } => build::build(&common, &out, check),
+        Command::Explain { code } => explain(&code),
+    }
+}
+
+fn explain(code: &str) -> i32 {
+    match cairn::diagnostics::codes::find(code) {
+        Some(c) => {
+            print!("{}", c.explanation);
+            0
+        }
+        None => {
+            let ids = cairn::diagnostics::codes::ALL.iter().map(|c| c.id);
+            let near = cairn::diagnostics::closest(&code.to_ascii_uppercase(), ids);
+            eprintln!("error: `{code}` is not a Cairn diagnostic code");
+            if let Some(n) = near {
+                eprintln!("help: did you mean `{n}`?");
+            }
+            1
+        }
+    }
+}
+
+impl Common {
+    fn render_options(&self) -> cairn::diagnostics::RenderOptions {
+        use std::io::IsTerminal;
+        let color = match self.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+            }
+        };
+        cairn::diagnostics::RenderOptions { color, width: 100 }
+    }
+}

@@ -1,0 +1,94 @@
+//! The registry of diagnostic codes.
+//!
+//! A code is stable forever once released: its number, its kebab-case name
+//! and its explanation (`codes/<ID>.md`, shown by `cairn explain`). Ranges:
+//! E00xx source and syntax, E01xx names and resolution, E02xx types and
+//! checks, E03xx the graph, E04xx lowering and emission, W0xxx warnings.
+
+use serde::{Serialize, Serializer};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Code {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub explanation: &'static str,
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id)
+    }
+}
+
+macro_rules! codes {
+    ($( $konst:ident = $id:literal, $name:literal; )*) => {
+        $( pub const $konst: Code = Code {
+            id: $id,
+            name: $name,
+            explanation: include_str!(concat!("codes/", $id, ".md")),
+        }; )*
+        /// Every code, in number order.
+        pub const ALL: &[Code] = &[$($konst),*];
+    };
+}
+
+codes! {
+    INVALID_SOURCE = "E0001", "invalid-source";
+    UNTERMINATED_STRING = "E0002", "unterminated-string";
+    UNTERMINATED_COMMENT = "E0003", "unterminated-comment";
+    UNEXPECTED_CHARACTER = "E0004", "unexpected-character";
+    INVALID_NUMBER = "E0005", "invalid-number";
+    INVALID_ESCAPE = "E0006", "invalid-escape";
+    EXPECTED_TOKEN = "E0010", "expected-token";
+    EXPECTED_DECLARATION = "E0011", "expected-declaration";
+    NESTING_TOO_DEEP = "E0012", "nesting-too-deep";
+    UNCLOSED_DELIMITER = "E0013", "unclosed-delimiter";
+    INVALID_NAME = "E0014", "invalid-name";
+    DUPLICATE_NAME = "E0101", "duplicate-name";
+    UNKNOWN_KIND = "E0102", "unknown-kind";
+    UNKNOWN_NAME = "E0103", "unknown-name";
+    WRONG_KIND = "E0104", "wrong-kind";
+    UNKNOWN_ATTRIBUTE = "E0105", "unknown-attribute";
+    MISSING_PARAM = "E0106", "missing-param";
+    UNKNOWN_PARAM = "E0107", "unknown-param";
+    DUPLICATE_PROJECT = "E0108", "duplicate-project";
+    AMBIGUOUS_NAME = "E0109", "ambiguous-name";
+    INVALID_PARAM_VALUE = "E0110", "invalid-param-value";
+    UNSUPPORTED_DECLARATION = "E0111", "unsupported-declaration";
+    UNKNOWN_TYPE = "E0112", "unknown-type";
+    UNKNOWN_FUNCTION = "E0113", "unknown-function";
+    TYPE_MISMATCH = "E0201", "type-mismatch";
+    MISSING_FIELD = "E0202", "missing-field";
+    UNKNOWN_FIELD = "E0203", "unknown-field";
+    UNKNOWN_ENUM_MEMBER = "E0204", "unknown-enum-member";
+    DUPLICATE_FIELD = "E0205", "duplicate-field";
+    INVALID_CIDR = "E0206", "invalid-cidr";
+    LITERAL_SECRET = "E0207", "literal-secret";
+    WRONG_UNIT = "E0208", "wrong-unit";
+    OUT_OF_RANGE = "E0209", "out-of-range";
+    SCALING_ORDER = "E0210", "scaling-order";
+    FIELD_NOT_ALLOWED = "E0211", "field-not-allowed";
+    TOO_MANY_ITEMS = "E0212", "too-many-items";
+    FIELD_REQUIRED_BY = "E0213", "field-required-by";
+    INVALID_REGION = "E0214", "invalid-region";
+    UNKNOWN_INSTANCE_TYPE = "E0215", "unknown-instance-type";
+    TOO_FEW = "E0216", "too-few";
+    INVALID_OPERANDS = "E0217", "invalid-operands";
+    NOT_WHOLE = "E0218", "not-whole";
+    DEPLOYED_VALUE = "E0219", "deployed-value";
+    MIXED_ARCHITECTURES = "E0220", "mixed-architectures";
+    REFERENCE_CYCLE = "E0301", "reference-cycle";
+    LOGICAL_ID_CLASH = "E0401", "logical-id-clash";
+    INTERNAL_LOWERING = "E0402", "internal-lowering";
+    LIMIT_EXCEEDED = "E0403", "limit-exceeded";
+    MAX_PODS_DISAGREE = "W0001", "max-pods-disagree";
+    LIMIT_NEAR = "W0003", "limit-near";
+    EMPTY_SETTING = "W0004", "empty-setting";
+}
+
+/// Looks a code up by id (`E0201`), case-insensitively.
+pub fn find(id: &str) -> Option<Code> {
+    ALL.iter()
+        .copied()
+        .find(|c| c.id.eq_ignore_ascii_case(id) || c.name == id)
+}

@@ -1,0 +1,77 @@
+//! CloudFormation's quotas, from `data/limits.json`: an error past a limit,
+//! a warning from the table's `warn_at_percent`.
+
+use crate::diagnostics::{codes, Diagnostic};
+use crate::schema::Stdlib;
+use crate::source::Span;
+use serde_json::Value as Json;
+
+pub fn check(
+    template: &Json,
+    bytes: usize,
+    stack: &str,
+    stdlib: &Stdlib,
+    anchor: Option<Span>,
+) -> Vec<Diagnostic> {
+    let Some(table) = stdlib.table("limits") else {
+        return vec![];
+    };
+    let limit = |k: &str| {
+        table
+            .get("limits")
+            .and_then(|l| l.get(k))
+            .and_then(Json::as_u64)
+            .unwrap_or(u64::MAX)
+    };
+    let warn_pct = table
+        .get("warn_at_percent")
+        .and_then(Json::as_u64)
+        .unwrap_or(80);
+    let count = |k: &str| {
+        template
+            .get(k)
+            .and_then(Json::as_object)
+            .map(|m| m.len())
+            .unwrap_or(0) as u64
+    };
+    let longest_id = template
+        .get("Resources")
+        .and_then(Json::as_object)
+        .and_then(|m| m.keys().map(String::len).max())
+        .unwrap_or(0) as u64;
+    let measures = [
+        ("resources", count("Resources"), "resources"),
+        ("outputs", count("Outputs"), "outputs"),
+        ("template_bytes_s3", bytes as u64, "bytes of template body"),
+        ("logical_id_chars", longest_id, "characters in a logical ID"),
+        (
+            "stack_name_chars",
+            stack.len() as u64,
+            "characters in the stack name",
+        ),
+    ];
+    let mut out = vec![];
+    for (key, have, what) in measures {
+        let max = limit(key);
+        let d = if have > max {
+            Diagnostic::error(
+                codes::LIMIT_EXCEEDED,
+                format!("stack `{stack}` has {have} {what}; CloudFormation allows {max}"),
+            )
+            .help("split the program into several projects until Cairn splits stacks automatically")
+        } else if have * 100 >= max * warn_pct && max > 0 && key == "resources" {
+            Diagnostic::warning(
+                codes::LIMIT_NEAR,
+                format!("stack `{stack}` has {have} {what}, near CloudFormation's limit of {max}"),
+            )
+            .help("plan how the program will be split before it grows past the limit")
+        } else {
+            continue;
+        };
+        out.push(match anchor {
+            Some(s) => d.label(s, "in the stack built from this program"),
+            None => d,
+        });
+    }
+    out
+}

@@ -1,0 +1,116 @@
+//! Cairn: a declarative language for AWS container infrastructure, compiled
+//! to CloudFormation.
+//!
+//! The library is the whole compiler and does no I/O: callers hand it
+//! sources and get back files and diagnostics. The pipeline runs one way:
+//! syntax, resolve, graph, check, lower, emit (see `ARCHITECTURE.md`).
+
+pub mod check;
+pub mod diagnostics;
+pub mod emit;
+pub mod graph;
+pub mod ir;
+pub mod lower;
+pub mod resolve;
+pub mod schema;
+pub mod source;
+pub mod syntax;
+
+use diagnostics::{codes, Diagnostic};
+use source::{FileId, Sources};
+use std::collections::BTreeMap;
+
+/// One compilation's input: the program's files (already in `sources`),
+/// `--param` values, and the stack name to use when no `project` names one.
+#[derive(Clone, Debug, Default)]
+pub struct Input {
+    pub sources: Sources,
+    pub files: Vec<FileId>,
+    pub params: BTreeMap<String, String>,
+    pub default_name: String,
+}
+
+#[derive(Debug)]
+pub struct Compilation {
+    /// The input's sources, plus a pseudo-file per `--param` value.
+    pub sources: Sources,
+    /// Errors and warnings in source order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Present only when there is no error: nothing partial is ever written.
+    pub output: Option<emit::Output>,
+    pub program: Option<ir::Program>,
+}
+
+impl Compilation {
+    pub fn has_errors(&self) -> bool {
+        diagnostics::has_errors(&self.diagnostics)
+    }
+}
+
+pub fn compile(input: Input) -> Compilation {
+    let Input {
+        mut sources,
+        files,
+        params,
+        default_name,
+    } = input;
+    let stdlib = match schema::Stdlib::get() {
+        Ok(s) => s,
+        Err(errs) => {
+            let d = Diagnostic::error(
+                codes::INTERNAL_LOWERING,
+                format!(
+                    "internal error: the standard library does not load: {}",
+                    errs.join("; ")
+                ),
+            );
+            return Compilation {
+                sources,
+                diagnostics: vec![d],
+                output: None,
+                program: None,
+            };
+        }
+    };
+    let mut diags = vec![];
+    let mut programs = vec![];
+    for f in &files {
+        let (prog, d) = syntax::parse(sources.text(*f), *f);
+        diags.extend(d);
+        programs.push(prog);
+    }
+    let refs: Vec<&syntax::ast::Program> = programs.iter().collect();
+    let (resolved, d) = resolve::resolve(&refs, stdlib);
+    diags.extend(d);
+    let (order, d) = graph::order(&resolved);
+    diags.extend(d);
+    let param_values: BTreeMap<String, check::ParamValue> = params
+        .into_iter()
+        .map(|(k, v)| {
+            let file = sources.add(format!("--param {k}"), v.clone());
+            (k, check::ParamValue { text: v, file })
+        })
+        .collect();
+    let (program, d) = check::check(&resolved, &order, stdlib, &param_values, &default_name);
+    diags.extend(d);
+    let mut output = None;
+    if !diagnostics::has_errors(&diags) {
+        let (fragments, d) = lower::lower(&program, stdlib);
+        diags.extend(d);
+        if !diagnostics::has_errors(&diags) {
+            let (out, d) = emit::emit(&program, &fragments, stdlib);
+            diags.extend(d);
+            output = Some(out);
+        }
+    }
+    diagnostics::sort(&mut diags);
+    if diagnostics::has_errors(&diags) {
+        output = None;
+    }
+    Compilation {
+        sources,
+        diagnostics: diags,
+        output,
+        program: Some(program),
+    }
+}

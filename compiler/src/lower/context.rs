@@ -1,0 +1,153 @@
+//! The template context: checked values as JSON.
+//!
+//! A reference to a declaration becomes an object with its `name`, its
+//! logical ID root `id`, its `kind`, its rendered `attrs` and its `fields`,
+//! so a template reads `{{json network.attrs.private_subnet_ids}}`.
+//! Quantities become objects with the units templates need (`disk.gib`).
+
+use super::helpers::pascal;
+use crate::ir::{self, Dim, InterpPart, SecretStore, Value};
+use serde_json::{json, Map, Value as Json};
+use std::collections::BTreeMap;
+
+pub struct Cx {
+    project: Json,
+    /// Rendered attributes of every declaration lowered so far.
+    pub attrs: BTreeMap<String, Map<String, Json>>,
+    /// Field contexts of every declaration lowered so far, for references.
+    fields: BTreeMap<String, (String, Json)>,
+}
+
+impl Cx {
+    pub fn new(project: &ir::Project) -> Cx {
+        let project =
+            json!({ "name": project.name, "region": project.region, "tags": project.tags });
+        Cx {
+            project,
+            attrs: BTreeMap::new(),
+            fields: BTreeMap::new(),
+        }
+    }
+
+    pub fn decl_context(&self, decl: &ir::Decl) -> Json {
+        let mut ctx = Map::new();
+        for (k, v) in &decl.fields {
+            ctx.insert(k.clone(), self.value(v));
+        }
+        ctx.insert(
+            "decl".into(),
+            json!({ "name": decl.name, "id": pascal(&decl.name), "kind": decl.kind }),
+        );
+        ctx.insert("project".into(), self.project.clone());
+        ctx.insert(
+            "derived".into(),
+            Json::Object(
+                decl.derived
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ),
+        );
+        Json::Object(ctx)
+    }
+
+    /// Keeps a lowered declaration's fields for the references to it.
+    pub fn remember(&mut self, decl: &ir::Decl) {
+        let fields: Map<String, Json> = decl
+            .fields
+            .iter()
+            .map(|(k, v)| (k.clone(), self.value(v)))
+            .collect();
+        self.fields
+            .insert(decl.name.clone(), (decl.kind.clone(), Json::Object(fields)));
+    }
+
+    pub fn value(&self, v: &Value) -> Json {
+        match v {
+            Value::Null | Value::Poison => Json::Null,
+            Value::Str(s) => json!(s),
+            Value::Int(n) => json!(n),
+            Value::Decimal(d) => num(*d),
+            Value::Bool(b) => json!(b),
+            Value::Quantity(q) => quantity(q),
+            Value::Enum { lowered, .. } => json!(lowered),
+            Value::List(vs) => Json::Array(vs.iter().map(|x| self.value(x)).collect()),
+            Value::Map(m) => {
+                Json::Object(m.iter().map(|(k, x)| (k.clone(), self.value(x))).collect())
+            }
+            Value::Ref { decl, kind } => {
+                let fields = self
+                    .fields
+                    .get(decl)
+                    .map(|(_, f)| f.clone())
+                    .unwrap_or(Json::Null);
+                let attrs = self.attrs.get(decl).cloned().unwrap_or_default();
+                json!({ "name": decl, "id": pascal(decl), "kind": kind, "attrs": attrs, "fields": fields })
+            }
+            Value::Attr { decl, attr, .. } => self.attr(decl, attr),
+            Value::Secret { store, name } => {
+                let store = match store {
+                    SecretStore::Ssm => "ssm",
+                    SecretStore::SecretsManager => "secrets_manager",
+                };
+                json!({ "secret": { "store": store, "name": name } })
+            }
+            Value::Interp(parts) => self.sub(parts),
+        }
+    }
+
+    fn attr(&self, decl: &str, attr: &str) -> Json {
+        self.attrs
+            .get(decl)
+            .and_then(|a| a.get(attr))
+            .cloned()
+            .unwrap_or(Json::Null)
+    }
+
+    /// A string with deployed parts lowers to `Fn::Sub` with named
+    /// variables; a literal `${` is escaped as CloudFormation wants.
+    fn sub(&self, parts: &[InterpPart]) -> Json {
+        if let [InterpPart::Attr { decl, attr }] = parts {
+            return self.attr(decl, attr);
+        }
+        let mut text = String::new();
+        let mut vars = Map::new();
+        for p in parts {
+            match p {
+                InterpPart::Text(t) => text.push_str(&t.replace("${", "${!")),
+                InterpPart::Attr { decl, attr } => {
+                    let name = format!("{}{}", pascal(decl), pascal(attr));
+                    text.push_str(&format!("${{{name}}}"));
+                    vars.insert(name, self.attr(decl, attr));
+                }
+            }
+        }
+        json!({ "Fn::Sub": [text, vars] })
+    }
+}
+
+/// A JSON number, as an integer when it is one (CloudFormation's integer
+/// properties reject `50.0`).
+pub fn num(x: f64) -> Json {
+    if x.fract() == 0.0 && x.abs() < 9.0e15 {
+        json!(x as i64)
+    } else {
+        json!(x)
+    }
+}
+
+fn quantity(q: &ir::Quantity) -> Json {
+    const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
+    match q.dim {
+        Dim::Size => json!({
+            "text": q.text, "bytes": num(q.base.round()), "mib": num(q.base / (1024.0 * 1024.0)), "gib": num(q.base / GIB)
+        }),
+        Dim::Duration => json!({
+            "text": q.text, "seconds": num(q.base), "minutes": num(q.base / 60.0), "hours": num(q.base / 3600.0), "days": num(q.base / 86400.0)
+        }),
+        Dim::Cpu => {
+            json!({ "text": q.text, "vcpu": num(q.base / 1000.0), "millicores": num(q.base), "units": num(q.base * 1.024) })
+        }
+        Dim::Percent => num(q.base),
+    }
+}

@@ -1,0 +1,97 @@
+//! Handlebars helpers the stdlib templates use. Generic, like the rest of
+//! the compiler: nothing here knows a kind.
+
+use handlebars::{handlebars_helper, Handlebars};
+
+handlebars_helper!(json_helper: |v: Json| serde_json::to_string(&v).unwrap_or_else(|_| "null".to_string()));
+handlebars_helper!(pascal_helper: |s: str| pascal(s));
+handlebars_helper!(add_helper: |a: i64, b: i64| a.saturating_add(b));
+handlebars_helper!(cidr_subnet_helper: |cidr: str, newbits: u64, netnum: u64| cidr_subnet(cidr, newbits, netnum));
+handlebars_helper!(coalesce_helper: |a: Json, b: Json| if a.is_null() { b.clone() } else { a.clone() });
+handlebars_helper!(id_from_helper: |s: str| pascal(s.rsplit(['/', ':']).next().unwrap_or(s)));
+handlebars_helper!(range_helper: |n: u64| (0..n.min(1000)).collect::<Vec<u64>>());
+handlebars_helper!(kebab_helper: |s: str| s.to_ascii_lowercase().replace('_', "-"));
+handlebars_helper!(contains_helper: |list: Json, item: Json| list.as_array().is_some_and(|a| a.contains(&item)));
+
+pub fn register(h: &mut Handlebars<'_>) {
+    h.register_helper("json", Box::new(json_helper));
+    h.register_helper("pascal", Box::new(pascal_helper));
+    h.register_helper("add", Box::new(add_helper));
+    h.register_helper("cidr_subnet", Box::new(cidr_subnet_helper));
+    h.register_helper("coalesce", Box::new(coalesce_helper));
+    h.register_helper("id_from", Box::new(id_from_helper));
+    h.register_helper("contains", Box::new(contains_helper));
+    h.register_helper("range", Box::new(range_helper));
+    h.register_helper("kebab", Box::new(kebab_helper));
+}
+
+/// `retail_api` -> `RetailApi`; `platform-admin` -> `PlatformAdmin`.
+pub fn pascal(s: &str) -> String {
+    s.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut cs = w.chars();
+            match cs.next() {
+                Some(f) => f.to_ascii_uppercase().to_string() + cs.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+/// Terraform's `cidrsubnet`: the `netnum`-th block of `newbits` more bits.
+/// Returns an empty string for a block that does not fit, which the
+/// template's consumer (cfn-lint, CloudFormation) rejects loudly; checks
+/// keep programs from getting there.
+pub fn cidr_subnet(cidr: &str, newbits: u64, netnum: u64) -> String {
+    let Some((addr, prefix)) = cidr.split_once('/') else {
+        return String::new();
+    };
+    let Ok(prefix) = prefix.parse::<u64>() else {
+        return String::new();
+    };
+    let octets: Vec<u32> = addr.split('.').filter_map(|o| o.parse().ok()).collect();
+    let [a, b, c, d] = octets.as_slice() else {
+        return String::new();
+    };
+    let len = prefix + newbits;
+    if len > 32 || netnum >= (1u64 << newbits) {
+        return String::new();
+    }
+    let base = (a << 24) | (b << 16) | (c << 8) | d;
+    let Ok(shift) = u32::try_from(32 - len) else {
+        return String::new();
+    };
+    let net = u64::from(base) + (netnum << shift);
+    let Ok(net) = u32::try_from(net) else {
+        return String::new();
+    };
+    format!(
+        "{}.{}.{}.{}/{len}",
+        net >> 24,
+        (net >> 16) & 255,
+        (net >> 8) & 255,
+        net & 255
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pascal_case() {
+        assert_eq!(pascal("retail"), "Retail");
+        assert_eq!(pascal("retail_api_2"), "RetailApi2");
+        assert_eq!(pascal("platform-admin"), "PlatformAdmin");
+    }
+
+    #[test]
+    fn cidrsubnet_matches_terraform() {
+        assert_eq!(cidr_subnet("10.0.0.0/16", 3, 0), "10.0.0.0/19");
+        assert_eq!(cidr_subnet("10.0.0.0/16", 3, 2), "10.0.64.0/19");
+        assert_eq!(cidr_subnet("10.0.0.0/16", 6, 56), "10.0.224.0/22");
+        assert_eq!(cidr_subnet("10.0.0.0/22", 6, 63), "10.0.3.240/28");
+        assert_eq!(cidr_subnet("10.0.0.0/30", 6, 0), "");
+    }
+}

@@ -1,0 +1,163 @@
+//! Lower: each checked declaration to a CloudFormation fragment, through
+//! its kind's handlebars template.
+//!
+//! Input: the checked program, in dependency order, and the stdlib.
+//! Output: one [`Fragment`] per declaration: resources, the attributes
+//! other declarations may read, and Kubernetes manifests.
+//! Invariant: templates run in strict mode with no HTML escaping; every
+//! rendered fragment is parsed back as JSON, and a template that renders
+//! invalid JSON or misses a declared attribute is an internal error naming
+//! the template, never a panic or a broken file.
+
+mod context;
+mod helpers;
+mod relaxed;
+
+use crate::diagnostics::{codes, Diagnostic};
+use crate::ir;
+use crate::schema::Stdlib;
+use handlebars::Handlebars;
+use serde_json::{Map, Value as Json};
+
+use std::sync::OnceLock;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fragment {
+    pub decl: String,
+    pub resources: Map<String, Json>,
+    pub attrs: Map<String, Json>,
+    pub manifests: Map<String, Json>,
+}
+
+/// The registry of every stdlib template, built once per process.
+fn registry(stdlib: &'static Stdlib) -> Result<&'static Handlebars<'static>, &'static str> {
+    static CELL: OnceLock<Result<Handlebars<'static>, String>> = OnceLock::new();
+    let r = CELL.get_or_init(|| {
+        let mut h = Handlebars::new();
+        h.set_strict_mode(true);
+        h.register_escape_fn(handlebars::no_escape);
+        helpers::register(&mut h);
+        for (path, text) in &stdlib.templates {
+            h.register_template_string(path, text)
+                .map_err(|e| format!("{path}: {e}"))?;
+        }
+        Ok(h)
+    });
+    match r {
+        Ok(h) => Ok(h),
+        Err(e) => Err(e.as_str()),
+    }
+}
+
+pub fn lower(program: &ir::Program, stdlib: &'static Stdlib) -> (Vec<Fragment>, Vec<Diagnostic>) {
+    let mut diags = vec![];
+    let hb = match registry(stdlib) {
+        Ok(h) => h,
+        Err(e) => {
+            return (
+                vec![],
+                vec![internal(
+                    None,
+                    &format!("a stdlib template does not parse: {e}"),
+                )],
+            )
+        }
+    };
+    let mut cx = context::Cx::new(&program.project);
+    let mut out = vec![];
+    for decl in &program.decls {
+        match lower_one(decl, stdlib, hb, &mut cx) {
+            Ok(f) => {
+                cx.attrs.insert(decl.name.clone(), f.attrs.clone());
+                out.push(f);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    (out, diags)
+}
+
+/// Values of program outputs, rendered like template values.
+pub fn output_value(v: &ir::Value, fragments: &[Fragment], project: &ir::Project) -> Json {
+    let mut cx = context::Cx::new(project);
+    for f in fragments {
+        cx.attrs.insert(f.decl.clone(), f.attrs.clone());
+    }
+    cx.value(v)
+}
+
+fn lower_one(
+    decl: &ir::Decl,
+    stdlib: &Stdlib,
+    hb: &Handlebars<'_>,
+    cx: &mut context::Cx,
+) -> Result<Fragment, Diagnostic> {
+    let schema = stdlib
+        .kind(&decl.kind)
+        .ok_or_else(|| internal(Some(decl), "unknown kind at lowering"))?;
+    let (path, _) = stdlib
+        .template_for(schema, decl.variant.as_deref())
+        .ok_or_else(|| {
+            internal(
+                Some(decl),
+                &format!("no lowering template for `{}`", decl.kind),
+            )
+        })?;
+    let ctx = cx.decl_context(decl);
+    let rendered = hb
+        .render(path, &ctx)
+        .map_err(|e| internal(Some(decl), &format!("{path}: {e}")))?;
+    let cleaned = relaxed::strip_trailing_commas(&rendered);
+    let json: Json = serde_json::from_str(&cleaned).map_err(|e| {
+        let line = cleaned
+            .lines()
+            .nth(e.line().saturating_sub(1))
+            .unwrap_or("")
+            .trim();
+        internal(
+            Some(decl),
+            &format!(
+                "{path} rendered invalid JSON at line {}: {e}: `{line}`",
+                e.line()
+            ),
+        )
+    })?;
+    let section = |name: &str| {
+        json.get(name)
+            .and_then(Json::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let frag = Fragment {
+        decl: decl.name.clone(),
+        resources: section("Resources"),
+        attrs: section("Attributes"),
+        manifests: section("Manifests"),
+    };
+    for e in &schema.exports {
+        if !frag.attrs.contains_key(&e.name) {
+            return Err(internal(
+                Some(decl),
+                &format!("{path} does not define the exported attribute `{}`", e.name),
+            ));
+        }
+    }
+    cx.remember(decl);
+    Ok(frag)
+}
+
+fn internal(decl: Option<&ir::Decl>, msg: &str) -> Diagnostic {
+    let d = Diagnostic::error(codes::INTERNAL_LOWERING, format!("internal error: {msg}"))
+        .help("this is a bug in Cairn's standard library, not in your program; please report it with the program");
+    match decl {
+        Some(d0) => d.label(d0.span, "while lowering this declaration"),
+        None => d,
+    }
+}
+
+/// PascalCase of a declared name: the root of its logical IDs.
+pub fn logical_root(name: &str) -> String {
+    helpers::pascal(name)
+}
+
+pub use context::num;

@@ -1,0 +1,107 @@
+//! Resolve: the program's namespace.
+//!
+//! Input: the syntax trees of every file of one program, and the stdlib.
+//! Output: a [`Resolved`] symbol table (names unique across the program,
+//! whatever their kind) and the items to check.
+//! Invariant: every declared name gets a symbol, even when its declaration
+//! is broken (it is then `Poisoned`), so references to it stay silent.
+
+mod errors;
+
+use crate::diagnostics::{closest, Diagnostic};
+use crate::schema::Stdlib;
+use crate::source::Span;
+use crate::syntax::ast::{Item, ItemKind, Program};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SymbolKind {
+    Param,
+    Let,
+    Output,
+    Decl {
+        kind: String,
+    },
+    /// Declared, but broken or unsupported: references to it are accepted
+    /// silently, since its own diagnostic already says what is wrong.
+    Poisoned,
+}
+
+#[derive(Clone, Debug)]
+pub struct Symbol<'a> {
+    pub name: String,
+    pub kind: SymbolKind,
+    pub span: Span,
+    pub item: &'a Item,
+}
+
+#[derive(Debug, Default)]
+pub struct Resolved<'a> {
+    pub symbols: BTreeMap<String, Symbol<'a>>,
+    pub project: Option<&'a Item>,
+}
+
+pub fn resolve<'a>(programs: &[&'a Program], stdlib: &Stdlib) -> (Resolved<'a>, Vec<Diagnostic>) {
+    let mut out = Resolved::default();
+    let mut diags = vec![];
+    for prog in programs {
+        for item in &prog.items {
+            let (name, kind) = match &item.kind {
+                ItemKind::Project(_) => {
+                    match out.project {
+                        Some(first) => diags.push(errors::duplicate_project(item.span, first.span)),
+                        None => out.project = Some(item),
+                    }
+                    continue;
+                }
+                ItemKind::Param { name, .. } => (name, SymbolKind::Param),
+                ItemKind::Let { name, .. } => (name, SymbolKind::Let),
+                ItemKind::Output { name, .. } => (name, SymbolKind::Output),
+                ItemKind::Decl { kind, name, .. } => {
+                    if stdlib.kind(&kind.name).is_some() {
+                        (
+                            name,
+                            SymbolKind::Decl {
+                                kind: kind.name.clone(),
+                            },
+                        )
+                    } else {
+                        let near = closest(&kind.name, stdlib.kinds.keys().map(String::as_str));
+                        diags.push(errors::unknown_kind(kind, near));
+                        (name, SymbolKind::Poisoned)
+                    }
+                }
+                ItemKind::Module { name, .. } => {
+                    diags.push(errors::unsupported(
+                        item.span,
+                        "module instantiation is not supported yet",
+                    ));
+                    (name, SymbolKind::Poisoned)
+                }
+                ItemKind::KindDef { name, .. } | ItemKind::EnumDef { name, .. } => {
+                    diags.push(errors::unsupported(
+                        name.span,
+                        "`kind` and `enum` declarations belong to the standard library",
+                    ));
+                    continue;
+                }
+                ItemKind::Error { name: Some(name) } => (name, SymbolKind::Poisoned),
+                ItemKind::Error { name: None } => continue,
+            };
+            if let Some(prev) = out.symbols.get(&name.name) {
+                diags.push(errors::duplicate_name(&name.name, name.span, prev.span));
+                continue;
+            }
+            out.symbols.insert(
+                name.name.clone(),
+                Symbol {
+                    name: name.name.clone(),
+                    kind,
+                    span: name.span,
+                    item,
+                },
+            );
+        }
+    }
+    (out, diags)
+}

@@ -1,0 +1,69 @@
+//! The standard library as data: kind schemas, enums, lowering templates
+//! and domain tables, all read from `stdlib/` (embedded at build time).
+//!
+//! Input: the embedded stdlib files. Output: a [`Stdlib`], loaded once per
+//! process. Invariant: this module knows no kind by name; everything it
+//! holds comes from the files. A stdlib that does not load is a bug caught
+//! by the test that loads and validates it, so callers report a load
+//! failure as an internal error instead of crashing.
+
+mod load;
+mod types;
+
+pub use load::load;
+pub use types::{Arg, CheckCall, EnumSchema, Export, FieldSchema, KindSchema, Type, WhenBlock};
+
+use serde_json::Value as Json;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/stdlib_files.rs"));
+}
+
+/// The loaded standard library.
+#[derive(Debug, Default)]
+pub struct Stdlib {
+    pub kinds: BTreeMap<String, KindSchema>,
+    pub enums: BTreeMap<String, EnumSchema>,
+    /// Lowering templates by path relative to `stdlib/`.
+    pub templates: BTreeMap<String, String>,
+    /// Tables under `stdlib/data/`, by file stem.
+    pub data: BTreeMap<String, Json>,
+    /// The schema files themselves, for hover and go-to-definition.
+    pub schema_files: Vec<(String, String)>,
+}
+
+impl Stdlib {
+    /// The process-wide stdlib, loaded on first use.
+    pub fn get() -> Result<&'static Stdlib, &'static [String]> {
+        static CELL: OnceLock<Result<Stdlib, Vec<String>>> = OnceLock::new();
+        match CELL.get_or_init(|| load(embedded::FILES)) {
+            Ok(s) => Ok(s),
+            Err(e) => Err(e.as_slice()),
+        }
+    }
+
+    pub fn files() -> &'static [(&'static str, &'static str)] {
+        embedded::FILES
+    }
+
+    pub fn kind(&self, name: &str) -> Option<&KindSchema> {
+        self.kinds.get(name)
+    }
+
+    pub fn table(&self, name: &str) -> Option<&Json> {
+        self.data.get(name)
+    }
+
+    /// The template that lowers a declaration of `kind`, given its variant.
+    pub fn template_for(&self, kind: &KindSchema, variant: Option<&str>) -> Option<(&str, &str)> {
+        let path = match variant {
+            Some(v) => format!("{}/{}.{v}.cfn.hbs", kind.dir, kind.name),
+            None => format!("{}/{}.cfn.hbs", kind.dir, kind.name),
+        };
+        self.templates
+            .get_key_value(&path)
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+}

@@ -1,0 +1,1 @@
+//! Helpers shared by the test binaries live in the test files themselves.
