@@ -1,2 +1,52 @@
+//! Every file under `tests/cases/` is a test; its folder says what it must
+//! do. `ok/` must compile (snapshot: source, warnings, templates,
+//! manifests). `errors/E0201-name.cairn` must fail with code E0201 among
+//! its diagnostics, with no output (snapshot: source and diagnostics).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use cairn_tests::{compile_path, snapshot};
+
 #[test]
-fn nothing() {}
+fn ok_cases_compile() {
+    insta::glob!("cases/ok/*.cairn", |path| {
+        let c = compile_path(path);
+        assert!(
+            !c.has_errors(),
+            "{} must compile:\n{}",
+            path.display(),
+            cairn_tests::rendered_diagnostics(&c)
+        );
+        insta::assert_snapshot!(snapshot(&c, &[path.to_path_buf()]));
+    });
+}
+
+#[test]
+fn error_cases_fail_with_their_code() {
+    insta::glob!("cases/errors/*.cairn", |path| {
+        let c = compile_path(path);
+        let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+        let code = stem.split('-').next().unwrap().to_string();
+        assert!(c.has_errors(), "{stem} must fail");
+        assert!(c.output.is_none(), "{stem} must produce no output");
+        assert!(
+            c.diagnostics.iter().any(|d| d.code.id == code),
+            "{stem} must report {code}, got:\n{}",
+            cairn_tests::rendered_diagnostics(&c)
+        );
+        for d in &c.diagnostics {
+            assert!(
+                !d.labels.is_empty() || d.code.id == "E0107",
+                "{stem}: `{}` has no location",
+                d.message
+            );
+            assert!(d.help.is_some(), "{stem}: `{}` has no help", d.message);
+        }
+        insta::assert_snapshot!(snapshot(&c, &[path.to_path_buf()]));
+    });
+}

@@ -82,7 +82,7 @@ pub fn compile(input: Input) -> Compilation {
     let refs: Vec<&syntax::ast::Program> = programs.iter().collect();
     let (resolved, d) = resolve::resolve(&refs, stdlib);
     diags.extend(d);
-    let (order, d) = graph::order(&resolved);
+    let (order, d) = graph::order(&resolved, stdlib);
     diags.extend(d);
     let param_values: BTreeMap<String, check::ParamValue> = params
         .into_iter()

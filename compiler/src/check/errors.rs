@@ -123,17 +123,23 @@ pub fn field_not_allowed(
 pub fn missing_field(
     owner: &str,
     field: &str,
-    ty: &str,
+    example: &str,
     span: Span,
     condition: Option<(&str, &str)>,
 ) -> Diagnostic {
-    let msg = match condition {
-        Some((switch, value)) => format!("{owner} needs `{field}` when `{switch}` is `{value}`"),
-        None => format!("{owner} is missing the field `{field}`"),
+    let (code, msg) = match condition {
+        Some((switch, value)) => (
+            codes::FIELD_REQUIRED_BY,
+            format!("{owner} needs `{field}` when `{switch}` is `{value}`"),
+        ),
+        None => (
+            codes::MISSING_FIELD,
+            format!("{owner} is missing the field `{field}`"),
+        ),
     };
-    Diagnostic::error(codes::MISSING_FIELD, msg)
+    Diagnostic::error(code, msg)
         .label(span, format!("`{field}` is required here"))
-        .help(format!("add `{field} = <{ty}>`"))
+        .help(format!("add `{field} = {example}`"))
 }
 
 pub fn duplicate_field(field: &str, span: Span, first: Span) -> Diagnostic {
@@ -212,6 +218,12 @@ pub fn invalid_operands(op: &str, found: &str, span: Span, help: &str) -> Diagno
     .help(help.to_string())
 }
 
+pub fn secret_output(span: Span) -> Diagnostic {
+    Diagnostic::error(codes::LITERAL_SECRET, "a secret cannot be an output")
+        .label(span, "this would be readable by anyone who can describe the stack")
+        .help("output the secret's name instead, and read it from SSM or Secrets Manager where it is needed")
+}
+
 pub fn deployed_value(span: Span, what: &str) -> Diagnostic {
     Diagnostic::error(codes::DEPLOYED_VALUE, format!("{what} must be known at compile time"))
         .label(span, "known only after deployment")
@@ -259,7 +271,10 @@ pub fn invalid_param_value(name: &str, ty: &str, span: Span) -> Diagnostic {
         format!("invalid value for parameter `{name}`: expected {ty}"),
     )
     .label(span, format!("not {ty}"))
-    .help(format!("pass a {ty}: `--param {name}=...`"))
+    .help(format!(
+        "pass {}: `--param {name}=...`",
+        crate::check::expr::article_word(ty)
+    ))
 }
 
 pub fn unknown_type(name: &str, span: Span) -> Diagnostic {

@@ -141,6 +141,52 @@ impl Checker<'_> {
         }
     }
 
+    /// A value to suggest for a missing field: the one declaration of the
+    /// right kind when there is exactly one, or a literal of the type.
+    pub fn example(&self, ty: &Type) -> String {
+        match ty {
+            Type::Kind(k) => {
+                let of_kind: Vec<&str> = self
+                    .symbols
+                    .iter()
+                    .filter(|(_, s)| matches!(&s.kind, SymbolKind::Decl { kind } if kind == k))
+                    .map(|(n, _)| n.as_str())
+                    .collect();
+                match of_kind.as_slice() {
+                    [one] => one.to_string(),
+                    _ => format!("<a {k}>"),
+                }
+            }
+            Type::String => "\"...\"".to_string(),
+            Type::Int => "1".to_string(),
+            Type::Decimal => "1.0".to_string(),
+            Type::Bool => "true".to_string(),
+            Type::Size => "20Gi".to_string(),
+            Type::Duration => "30s".to_string(),
+            Type::Cpu => "1vcpu".to_string(),
+            Type::Percent => "50%".to_string(),
+            Type::Cidr => "\"203.0.113.0/24\"".to_string(),
+            Type::Region => "\"us-east-1\"".to_string(),
+            Type::Secret => "ssm(\"/path\")".to_string(),
+            Type::List(t) => format!("[{}]", self.example(t)),
+            Type::Map(_) => "{ key = \"value\" }".to_string(),
+            Type::Object(fs) => {
+                let parts: Vec<String> = fs
+                    .iter()
+                    .filter(|f| f.required())
+                    .map(|f| format!("{} = {}", f.name, self.example(&f.ty)))
+                    .collect();
+                format!("{{ {} }}", parts.join(", "))
+            }
+            Type::Enum(e) => self
+                .stdlib
+                .enums
+                .get(e)
+                .and_then(|x| x.names().next().map(String::from))
+                .unwrap_or_default(),
+        }
+    }
+
     fn closest_of_kind(&self, name: &str, kind: &str) -> Option<String> {
         let cands = self
             .symbols
@@ -523,7 +569,12 @@ impl Checker<'_> {
                 if q.dim == want {
                     Value::Quantity(q)
                 } else {
-                    let (what, example) = unit_example(ty, 1);
+                    let n = q
+                        .text
+                        .trim_end_matches(|c: char| !c.is_ascii_digit())
+                        .parse()
+                        .unwrap_or(1);
+                    let (what, example) = unit_example(ty, n);
                     self.diags.push(errors::wrong_unit(
                         what,
                         &format!("the {} `{}`", q.dim.name(), q.text),
@@ -564,10 +615,11 @@ impl Checker<'_> {
                         continue;
                     }
                     if f.required() {
+                        let example = self.example(&f.ty);
                         self.diags.push(errors::missing_field(
                             "this object",
                             &f.name,
-                            &f.ty.to_string(),
+                            &example,
                             span,
                             None,
                         ));
@@ -663,6 +715,12 @@ fn same_shape(a: &Value, b: &Value) -> bool {
         (Value::Enum { ty: x, .. }, Value::Enum { ty: y, .. }) => x == y,
         _ => std::mem::discriminant(a) == std::mem::discriminant(b),
     }
+}
+
+/// "a string", "an int".
+pub fn article_word(word: &str) -> String {
+    let an = word.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {word}", if an { "an" } else { "a" })
 }
 
 pub fn article(t: &Type) -> String {

@@ -152,12 +152,9 @@ impl Checker<'_> {
                 self.check(&given.value, &f.ty, &join(path, &f.name), spans)
             }
             None if f.required() => {
+                let example = self.example(&f.ty);
                 self.diags.push(errors::missing_field(
-                    owner,
-                    &f.name,
-                    &f.ty.to_string(),
-                    anchor,
-                    condition,
+                    owner, &f.name, &example, anchor, condition,
                 ));
                 Value::Poison
             }

@@ -8,7 +8,7 @@
 //! nothing downstream reports it again.
 
 mod errors;
-mod expr;
+pub(crate) mod expr;
 mod fields;
 mod lit;
 pub mod rules;
@@ -291,7 +291,7 @@ impl Checker<'_> {
                 return false;
             }
             Value::Secret { .. } => {
-                self.diags.push(errors::literal_secret(span).help("outputs are readable by anyone who can describe the stack; do not output secrets"));
+                self.diags.push(errors::secret_output(span));
                 return false;
             }
             Value::Poison => return false,

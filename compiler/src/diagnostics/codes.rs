@@ -52,7 +52,6 @@ codes! {
     MISSING_PARAM = "E0106", "missing-param";
     UNKNOWN_PARAM = "E0107", "unknown-param";
     DUPLICATE_PROJECT = "E0108", "duplicate-project";
-    AMBIGUOUS_NAME = "E0109", "ambiguous-name";
     INVALID_PARAM_VALUE = "E0110", "invalid-param-value";
     UNSUPPORTED_DECLARATION = "E0111", "unsupported-declaration";
     UNKNOWN_TYPE = "E0112", "unknown-type";

@@ -39,6 +39,7 @@ pub fn emit(
     let mut owner: BTreeMap<String, String> = BTreeMap::new();
     let mut by_decl: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut manifests: BTreeMap<String, String> = BTreeMap::new();
+    let mut clashes: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for f in fragments {
         for (id, res) in &f.resources {
             by_decl.entry(f.decl.clone()).or_default().push(id.clone());
@@ -49,18 +50,10 @@ pub fn emit(
                 Some(existing) if existing == res => {}
                 Some(_) => {
                     let first = owner.get(id).cloned().unwrap_or_default();
-                    let mut d = Diagnostic::error(
-                        codes::LOGICAL_ID_CLASH,
-                        format!("two declarations produce the logical ID `{id}`"),
-                    );
-                    if let Some(s) = spans.get(f.decl.as_str()) {
-                        d = d.label(*s, format!("`{}` produces `{id}`", f.decl));
-                    }
-                    if let Some(s) = spans.get(first.as_str()) {
-                        d = d.label(*s, format!("`{first}` produces it too"));
-                    }
-                    diags
-                        .push(d.help("rename one declaration: logical IDs are derived from names"));
+                    clashes
+                        .entry((f.decl.clone(), first))
+                        .or_default()
+                        .push(id.clone());
                 }
                 None => {
                     resources.insert(id.clone(), res.clone());
@@ -71,6 +64,25 @@ pub fn emit(
         for (name, m) in &f.manifests {
             manifests.insert(format!("manifests/{name}"), yaml::to_yaml(m));
         }
+    }
+    for ((second, first), ids) in clashes {
+        let id = ids.first().cloned().unwrap_or_default();
+        let more = if ids.len() > 1 {
+            format!(" (and {} more)", ids.len() - 1)
+        } else {
+            String::new()
+        };
+        let mut d = Diagnostic::error(
+            codes::LOGICAL_ID_CLASH,
+            format!("`{second}` and `{first}` produce the same logical IDs: `{id}`{more}"),
+        );
+        if let Some(s) = spans.get(second.as_str()) {
+            d = d.label(*s, format!("`{second}` produces `{id}`"));
+        }
+        if let Some(s) = spans.get(first.as_str()) {
+            d = d.label(*s, format!("`{first}` produces it too"));
+        }
+        diags.push(d.help("rename one of them: logical IDs are the PascalCase of declared names, so `a_b` and `a__b` collide"));
     }
     tags::apply(&mut resources, &program.project.tags, stdlib);
     let mut outputs = Map::new();

@@ -13,7 +13,8 @@
 mod refs;
 
 use crate::diagnostics::{codes, Diagnostic};
-use crate::resolve::Resolved;
+use crate::resolve::{Resolved, SymbolKind};
+use crate::schema::Stdlib;
 use crate::source::Span;
 use petgraph::algo::tarjan_scc;
 use petgraph::graphmap::DiGraphMap;
@@ -33,7 +34,7 @@ pub struct Order {
     pub edges: BTreeMap<(String, String), Span>,
 }
 
-pub fn order(resolved: &Resolved<'_>) -> (Order, Vec<Diagnostic>) {
+pub fn order(resolved: &Resolved<'_>, stdlib: &Stdlib) -> (Order, Vec<Diagnostic>) {
     let mut edges: BTreeMap<(String, String), Span> = BTreeMap::new();
     let mut nodes: Vec<String> = resolved.symbols.keys().cloned().collect();
     if resolved.project.is_some() {
@@ -46,8 +47,14 @@ pub fn order(resolved: &Resolved<'_>) -> (Order, Vec<Diagnostic>) {
         .map(|(n, s)| (n.as_str(), s.item))
         .chain(resolved.project.map(|p| (PROJECT, p)));
     for (name, item) in items {
-        for (target, span) in references(item) {
-            if resolved.symbols.contains_key(&target) {
+        for (target, span) in references(item, stdlib) {
+            // Outputs cannot be referred to (checking says so); an edge to
+            // one would only invent cycles.
+            let referable = resolved
+                .symbols
+                .get(&target)
+                .is_some_and(|s| s.kind != SymbolKind::Output);
+            if referable {
                 edges.entry((name.to_string(), target)).or_insert(span);
             }
         }

@@ -56,10 +56,14 @@ pub fn expected(what: &str, found: &str, span: Span, help: Option<String>) -> Di
         format!("expected {what}, found {found}"),
     )
     .label(span, format!("expected {what}"));
-    match help {
-        Some(h) => d.help(h),
-        None => d,
-    }
+    let help = help.unwrap_or_else(|| {
+        if what.starts_with('`') {
+            format!("insert {what} here")
+        } else {
+            format!("write {what} here")
+        }
+    });
+    d.help(help)
 }
 
 pub fn expected_declaration(found: &str, span: Span) -> Diagnostic {

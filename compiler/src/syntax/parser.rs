@@ -770,6 +770,15 @@ impl<'s> Parser<'s> {
             }
             items.push(self.expr()?);
             if self.eat(",").is_none() && !self.is_punct(close) {
+                let wrong_closer = matches!(self.peek().tok, Tok::Punct("}" | "]" | ")"));
+                if wrong_closer || self.at_eof() {
+                    let t = self.peek().clone();
+                    let found = self.describe(&t);
+                    let delim = if close == "]" { "[" } else { "(" };
+                    self.diags
+                        .push(errors::unclosed(open, delim, &found, t.span));
+                    return Err(Fail);
+                }
                 return self.fail(&format!("`,` or `{close}`"), None);
             }
         }
