@@ -91,3 +91,56 @@ pub fn find(id: &str) -> Option<Code> {
         .copied()
         .find(|c| c.id.eq_ignore_ascii_case(id) || c.name == id)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ALL;
+
+    #[test]
+    fn codes_are_unique_ordered_and_named() {
+        for pair in ALL.windows(2) {
+            if let [a, b] = pair {
+                assert!(a.id < b.id, "{} must come before {}", a.id, b.id);
+                assert_ne!(a.name, b.name);
+            }
+        }
+        for c in ALL {
+            assert!(
+                c.name
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch == '-'),
+                "{} is not kebab-case",
+                c.name
+            );
+            assert!(
+                c.explanation.starts_with(&format!("# {}: ", c.id)),
+                "{}.md has the wrong title",
+                c.id
+            );
+            assert!(
+                c.explanation.contains("## Wrong") && c.explanation.contains("## Right"),
+                "{}.md lacks examples",
+                c.id
+            );
+        }
+    }
+
+    #[test]
+    fn no_explanation_is_orphaned() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/diagnostics/codes");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| {
+                e.file_name()
+                    .to_str()
+                    .and_then(|n| n.strip_suffix(".md"))
+                    .map(String::from)
+            })
+            .collect();
+        files.sort();
+        let ids: Vec<String> = ALL.iter().map(|c| c.id.to_string()).collect();
+        assert_eq!(files, ids);
+    }
+}

@@ -11,7 +11,6 @@ handlebars_helper!(coalesce_helper: |a: Json, b: Json| if a.is_null() { b.clone(
 handlebars_helper!(id_from_helper: |s: str| pascal(s.rsplit(['/', ':']).next().unwrap_or(s)));
 handlebars_helper!(range_helper: |n: u64| (0..n.min(1000)).collect::<Vec<u64>>());
 handlebars_helper!(kebab_helper: |s: str| s.to_ascii_lowercase().replace('_', "-"));
-handlebars_helper!(contains_helper: |list: Json, item: Json| list.as_array().is_some_and(|a| a.contains(&item)));
 
 pub fn register(h: &mut Handlebars<'_>) {
     h.register_helper("json", Box::new(json_helper));
@@ -20,7 +19,6 @@ pub fn register(h: &mut Handlebars<'_>) {
     h.register_helper("cidr_subnet", Box::new(cidr_subnet_helper));
     h.register_helper("coalesce", Box::new(coalesce_helper));
     h.register_helper("id_from", Box::new(id_from_helper));
-    h.register_helper("contains", Box::new(contains_helper));
     h.register_helper("range", Box::new(range_helper));
     h.register_helper("kebab", Box::new(kebab_helper));
 }

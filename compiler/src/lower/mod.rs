@@ -71,7 +71,7 @@ pub fn lower(program: &ir::Program, stdlib: &'static Stdlib) -> (Vec<Fragment>, 
                 cx.attrs.insert(decl.name.clone(), f.attrs.clone());
                 out.push(f);
             }
-            Err(d) => diags.push(d),
+            Err(d) => diags.push(*d),
         }
     }
     (out, diags)
@@ -91,10 +91,10 @@ fn lower_one(
     stdlib: &Stdlib,
     hb: &Handlebars<'_>,
     cx: &mut context::Cx,
-) -> Result<Fragment, Diagnostic> {
+) -> Result<Fragment, Box<Diagnostic>> {
     let schema = stdlib
         .kind(&decl.kind)
-        .ok_or_else(|| internal(Some(decl), "unknown kind at lowering"))?;
+        .ok_or_else(|| boxed(Some(decl), "unknown kind at lowering"))?;
     let (path, _) = stdlib
         .template_for(schema, decl.variant.as_deref())
         .ok_or_else(|| {
@@ -106,7 +106,7 @@ fn lower_one(
     let ctx = cx.decl_context(decl);
     let rendered = hb
         .render(path, &ctx)
-        .map_err(|e| internal(Some(decl), &format!("{path}: {e}")))?;
+        .map_err(|e| boxed(Some(decl), &format!("{path}: {e}")))?;
     let cleaned = relaxed::strip_trailing_commas(&rendered);
     let json: Json = serde_json::from_str(&cleaned).map_err(|e| {
         let line = cleaned
@@ -136,7 +136,7 @@ fn lower_one(
     };
     for e in &schema.exports {
         if !frag.attrs.contains_key(&e.name) {
-            return Err(internal(
+            return Err(boxed(
                 Some(decl),
                 &format!("{path} does not define the exported attribute `{}`", e.name),
             ));
@@ -161,3 +161,7 @@ pub fn logical_root(name: &str) -> String {
 }
 
 pub use context::num;
+
+fn boxed(decl: Option<&ir::Decl>, msg: &str) -> Box<Diagnostic> {
+    Box::new(internal(decl, msg))
+}

@@ -8,6 +8,8 @@
 //! failure as an internal error instead of crashing.
 
 mod load;
+#[cfg(test)]
+mod tests;
 mod types;
 
 pub use load::load;

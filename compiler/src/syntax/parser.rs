@@ -586,10 +586,7 @@ impl<'s> Parser<'s> {
     /// Precedence climbing: `||` < `&&` < comparisons.
     fn binary(&mut self, min_prec: u8) -> P<Expr> {
         let mut lhs = self.unary()?;
-        loop {
-            let Some((op, prec)) = self.binop() else {
-                break;
-            };
+        while let Some((op, prec)) = self.binop() {
             if prec < min_prec {
                 break;
             }

@@ -1,0 +1,214 @@
+//! The `cairn` binary as a user runs it: exit codes, what reaches the
+//! disk, and inputs built to break it.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn cairn(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn scratch() -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "cairn-cli-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn builds_the_retail_example() {
+    let dir = scratch();
+    let out = dir.join("out");
+    let o = cairn(
+        &[
+            "build",
+            repo().join("examples/retail").to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(out.join("retail.template.json").exists());
+    assert!(out.join("manifests/retail/storageclass-fast.yaml").exists());
+    assert!(out.join("cairn.build.json").exists());
+}
+
+#[test]
+fn errors_exit_1_and_write_nothing() {
+    let dir = scratch();
+    std::fs::write(dir.join("bad.cairn"), "network main {\n  zones = 9\n}\n").unwrap();
+    let o = cairn(&["build", "bad.cairn", "-o", "out"], &dir);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("E0209"), "{}", stderr(&o));
+    assert!(
+        !dir.join("out").exists(),
+        "nothing may reach the disk on error"
+    );
+}
+
+#[test]
+fn a_bad_command_line_exits_64() {
+    let dir = scratch();
+    assert_eq!(cairn(&["biuld", "x.cairn"], &dir).status.code(), Some(64));
+    assert_eq!(
+        cairn(&["build", "x.cairn", "--param", "novalue"], &dir)
+            .status
+            .code(),
+        Some(64)
+    );
+    assert_eq!(cairn(&["--help"], &dir).status.code(), Some(0));
+}
+
+#[test]
+fn a_missing_file_is_an_error_not_a_panic() {
+    let dir = scratch();
+    let o = cairn(&["check", "nope.cairn"], &dir);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cannot read"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_hundred_thousand_nested_brackets_give_one_diagnostic() {
+    let dir = scratch();
+    let deep = format!("let x = {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    std::fs::write(dir.join("deep.cairn"), deep).unwrap();
+    let o = cairn(&["check", "deep.cairn"], &dir);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("E0012"));
+    let braces = format!("network a {{ cidr = {}\n", "{".repeat(100_000));
+    std::fs::write(dir.join("braces.cairn"), braces).unwrap();
+    assert_eq!(
+        cairn(&["check", "braces.cairn"], &dir).status.code(),
+        Some(1)
+    );
+    let interp = format!("let s = {}\n", "\"${".repeat(50_000));
+    std::fs::write(dir.join("interp.cairn"), interp).unwrap();
+    assert_eq!(
+        cairn(&["check", "interp.cairn"], &dir).status.code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn invalid_utf8_is_reported_at_its_byte() {
+    let dir = scratch();
+    std::fs::write(
+        dir.join("latin1.cairn"),
+        b"network main {\n  cidr = \"10.0.0.0/16\xe9\"\n}\n",
+    )
+    .unwrap();
+    let o = cairn(&["check", "latin1.cairn"], &dir);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains("E0001") && e.contains("latin1.cairn:2:"), "{e}");
+}
+
+#[test]
+fn build_check_shows_the_diff_of_a_stale_directory() {
+    let dir = scratch();
+    let src = repo().join("examples/retail");
+    let src = src.to_str().unwrap();
+    assert_eq!(
+        cairn(&["build", src, "-o", "out"], &dir).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        cairn(&["build", src, "-o", "out", "--check"], &dir)
+            .status
+            .code(),
+        Some(0)
+    );
+    let t = dir.join("out/retail.template.json");
+    let text = std::fs::read_to_string(&t)
+        .unwrap()
+        .replace("\"MaxSize\": 5", "\"MaxSize\": 9");
+    std::fs::write(&t, text).unwrap();
+    let o = cairn(&["build", src, "-o", "out", "--check"], &dir);
+    assert_eq!(o.status.code(), Some(1));
+    let diff = String::from_utf8_lossy(&o.stdout);
+    let has = |sign: char, text: &str| {
+        diff.lines()
+            .any(|l| l.starts_with(sign) && l.contains(text))
+    };
+    assert!(
+        has('-', "\"MaxSize\": 9") && has('+', "\"MaxSize\": 5"),
+        "{diff}"
+    );
+}
+
+#[test]
+fn params_come_from_the_command_line() {
+    let dir = scratch();
+    std::fs::write(
+        dir.join("p.cairn"),
+        "param zones: int\nnetwork main {\n  zones = zones\n}\n",
+    )
+    .unwrap();
+    let o = cairn(&["check", "p.cairn"], &dir);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--param zones=<int>"), "{}", stderr(&o));
+    assert_eq!(
+        cairn(&["check", "p.cairn", "--param", "zones=2"], &dir)
+            .status
+            .code(),
+        Some(0)
+    );
+    let o = cairn(&["check", "p.cairn", "--param", "zones=two"], &dir);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("E0110"));
+}
+
+#[test]
+fn explain_prints_the_explanation() {
+    let dir = scratch();
+    let o = cairn(&["explain", "E0201"], &dir);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("# E0201"));
+    let o = cairn(&["explain", "E0299"], &dir);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn a_directory_program_is_one_namespace() {
+    let dir = scratch();
+    std::fs::create_dir_all(dir.join("prog")).unwrap();
+    std::fs::write(dir.join("prog/a.cairn"), "network main {\n  zones = 2\n}\n").unwrap();
+    std::fs::write(
+        dir.join("prog/b.cairn"),
+        "cluster k {\n  network = main\n  admins = [\"arn:aws:iam::1:role/a\"]\n}\n",
+    )
+    .unwrap();
+    let o = cairn(&["build", "prog", "-o", "out"], &dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(dir.join("out/prog.template.json").exists());
+}
