@@ -13,7 +13,7 @@ const RESERVED_FIELDS: &[&str] = &["decl", "project", "derived"];
 pub fn load(files: &[(&str, &str)]) -> Result<Stdlib, Vec<String>> {
     let mut lib = Stdlib::default();
     let mut errs = vec![];
-    let mut items: Vec<(String, Item)> = vec![];
+    let mut items: Vec<(String, String, Item)> = vec![];
     for (path, text) in files {
         if let Some(stem) = path.strip_suffix(".cairn") {
             let (prog, diags) = parse(text, FileId(0));
@@ -24,7 +24,7 @@ pub fn load(files: &[(&str, &str)]) -> Result<Stdlib, Vec<String>> {
                 .rsplit_once('/')
                 .map(|(d, _)| d.to_string())
                 .unwrap_or_default();
-            items.extend(prog.items.into_iter().map(|i| (dir.clone(), i)));
+            items.extend(prog.items.into_iter().map(|i| (dir.clone(), path.to_string(), i)));
             lib.schema_files.push((path.to_string(), text.to_string()));
         } else if path.ends_with(".hbs") {
             lib.templates.insert(path.to_string(), text.to_string());
@@ -41,7 +41,7 @@ pub fn load(files: &[(&str, &str)]) -> Result<Stdlib, Vec<String>> {
         }
     }
     // Enums first: kind fields refer to them by name.
-    for (_, item) in &items {
+    for (_, _, item) in &items {
         if let ItemKind::EnumDef { name, members } = &item.kind {
             let members = members
                 .iter()
@@ -65,7 +65,7 @@ pub fn load(files: &[(&str, &str)]) -> Result<Stdlib, Vec<String>> {
     }
     let kind_names: Vec<String> = items
         .iter()
-        .filter_map(|(_, i)| match &i.kind {
+        .filter_map(|(_, _, i)| match &i.kind {
             ItemKind::KindDef { name, .. } => Some(name.name.clone()),
             _ => None,
         })
@@ -74,13 +74,14 @@ pub fn load(files: &[(&str, &str)]) -> Result<Stdlib, Vec<String>> {
         enums: &lib.enums,
         kinds: &kind_names,
     };
-    for (dir, item) in &items {
+    for (dir, file, item) in &items {
         match &item.kind {
             ItemKind::KindDef { name, members } => {
                 let mut kind = KindSchema {
                     name: name.name.clone(),
                     doc: item.doc.clone(),
                     dir: dir.clone(),
+                    file: file.clone(),
                     fields: vec![],
                     whens: vec![],
                     exports: vec![],

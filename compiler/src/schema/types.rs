@@ -132,6 +132,8 @@ pub struct KindSchema {
     pub doc: Option<String>,
     /// Directory under `stdlib/` that holds its templates.
     pub dir: String,
+    /// The schema file, relative to `stdlib/` (spans in defaults point into it).
+    pub file: String,
     pub fields: Vec<FieldSchema>,
     pub whens: Vec<WhenBlock>,
     pub exports: Vec<Export>,
