@@ -30,7 +30,11 @@ fn documented_programs_compile() {
         for block in blocks.by_ref() {
             let program = block.split("```").next().unwrap();
             let c = cairn_tests::compile_text(doc, program);
-            assert!(!c.has_errors(), "a program in {doc} does not compile:\n{}", cairn_tests::rendered_diagnostics(&c));
+            assert!(
+                !c.has_errors(),
+                "a program in {doc} does not compile:\n{}",
+                cairn_tests::rendered_diagnostics(&c)
+            );
             n += 1;
         }
         assert!(n > 0 || doc != "README.md", "{doc} shows no program");

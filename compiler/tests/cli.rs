@@ -111,6 +111,20 @@ fn a_hundred_thousand_nested_brackets_give_one_diagnostic() {
         cairn(&["check", "braces.cairn"], &dir).status.code(),
         Some(1)
     );
+    for (name, text) in [
+        ("chain", format!("let x = a{}\n", ".b".repeat(100_000))),
+        ("not", format!("let x = {}true\n", "!".repeat(100_000))),
+        ("eq", format!("let x = 1{}\n", " == 1".repeat(100_000))),
+        (
+            "and",
+            format!("let x = true{}\n", " && true".repeat(100_000)),
+        ),
+    ] {
+        std::fs::write(dir.join(format!("{name}.cairn")), text).unwrap();
+        let o = cairn(&["check", &format!("{name}.cairn")], &dir);
+        assert_eq!(o.status.code(), Some(1), "{name}: {}", stderr(&o));
+        assert!(stderr(&o).contains("E0012"), "{name}: {}", stderr(&o));
+    }
     let interp = format!("let s = {}\n", "\"${".repeat(50_000));
     std::fs::write(dir.join("interp.cairn"), interp).unwrap();
     assert_eq!(

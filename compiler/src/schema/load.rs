@@ -24,7 +24,11 @@ pub fn load(files: &[(&str, &str)]) -> Result<Stdlib, Vec<String>> {
                 .rsplit_once('/')
                 .map(|(d, _)| d.to_string())
                 .unwrap_or_default();
-            items.extend(prog.items.into_iter().map(|i| (dir.clone(), path.to_string(), i)));
+            items.extend(
+                prog.items
+                    .into_iter()
+                    .map(|i| (dir.clone(), path.to_string(), i)),
+            );
             lib.schema_files.push((path.to_string(), text.to_string()));
         } else if path.ends_with(".hbs") {
             lib.templates.insert(path.to_string(), text.to_string());

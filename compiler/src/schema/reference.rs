@@ -25,7 +25,11 @@ pub fn markdown(lib: &Stdlib) -> String {
         }
         s.push_str("| member | lowers to | |\n|---|---|---|\n");
         for (m, v, d) in &e.members {
-            let _ = writeln!(s, "| `{m}` | `{v}` | {} |", d.as_deref().map(one_line).unwrap_or_default());
+            let _ = writeln!(
+                s,
+                "| `{m}` | `{v}` | {} |",
+                d.as_deref().map(one_line).unwrap_or_default()
+            );
         }
         s.push('\n');
     }
@@ -39,20 +43,47 @@ fn kind(s: &mut String, lib: &Stdlib, k: &KindSchema) {
     }
     s.push_str("| field | type | default | |\n|---|---|---|---|\n");
     for f in &k.fields {
-        let _ = writeln!(s, "| `{}` | `{}` | {} | {} |", f.name, ty(&f.ty), default(lib, k, f), f.doc.as_deref().map(one_line).unwrap_or_default());
+        let _ = writeln!(
+            s,
+            "| `{}` | `{}` | {} | {} |",
+            f.name,
+            ty(&f.ty),
+            default(lib, k, f),
+            f.doc.as_deref().map(one_line).unwrap_or_default()
+        );
     }
     for w in &k.whens {
-        let cond = format!("when `{}` is {}", w.field, w.members.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(" or "));
+        let cond = format!(
+            "when `{}` is {}",
+            w.field,
+            w.members
+                .iter()
+                .map(|m| format!("`{m}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        );
         for f in &w.fields {
             let doc = f.doc.as_deref().map(one_line).unwrap_or_default();
-            let _ = writeln!(s, "| `{}` | `{}` | {} | ({cond}) {doc} |", f.name, ty(&f.ty), default(lib, k, f));
+            let _ = writeln!(
+                s,
+                "| `{}` | `{}` | {} | ({cond}) {doc} |",
+                f.name,
+                ty(&f.ty),
+                default(lib, k, f)
+            );
         }
     }
     s.push('\n');
     if !k.exports.is_empty() {
         s.push_str("Attributes (`name.attribute`):\n\n");
         for e in &k.exports {
-            let _ = writeln!(s, "- `{}`: `{}`. {}", e.name, ty(&e.ty), e.doc.as_deref().map(one_line).unwrap_or_default());
+            let _ = writeln!(
+                s,
+                "- `{}`: `{}`. {}",
+                e.name,
+                ty(&e.ty),
+                e.doc.as_deref().map(one_line).unwrap_or_default()
+            );
         }
         s.push('\n');
     }
@@ -74,8 +105,15 @@ fn ty(t: &Type) -> String {
 fn default(lib: &Stdlib, k: &KindSchema, f: &super::FieldSchema) -> String {
     match (&f.default, f.optional) {
         (Some(e), _) => {
-            let text = lib.schema_files.iter().find(|(p, _)| *p == k.file).map(|(_, t)| t.as_str()).unwrap_or("");
-            let written = text.get(e.span.start as usize..e.span.end as usize).unwrap_or("");
+            let text = lib
+                .schema_files
+                .iter()
+                .find(|(p, _)| *p == k.file)
+                .map(|(_, t)| t.as_str())
+                .unwrap_or("");
+            let written = text
+                .get(e.span.start as usize..e.span.end as usize)
+                .unwrap_or("");
             format!("`{}`", one_line(written))
         }
         (None, true) => "optional".to_string(),
@@ -84,5 +122,8 @@ fn default(lib: &Stdlib, k: &KindSchema, f: &super::FieldSchema) -> String {
 }
 
 fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "\\|")
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('|', "\\|")
 }

@@ -200,6 +200,15 @@ impl<'s> Parser<'s> {
         Ok(())
     }
 
+    fn chain_limit(&mut self, links: usize) -> P<()> {
+        if self.depth + links > MAX_DEPTH {
+            let span = self.peek().span;
+            self.diags.push(errors::nesting_too_deep(span));
+            return Err(Fail);
+        }
+        Ok(())
+    }
+
     fn leave(&mut self) {
         self.depth = self.depth.saturating_sub(1);
     }
@@ -586,10 +595,15 @@ impl<'s> Parser<'s> {
     /// Precedence climbing: `||` < `&&` < comparisons.
     fn binary(&mut self, min_prec: u8) -> P<Expr> {
         let mut lhs = self.unary()?;
+        // A chain `a == b == c ...` nests to the left: each link deepens the
+        // tree, so it counts toward the nesting limit like a bracket does.
+        let mut links = 0;
         while let Some((op, prec)) = self.binop() {
             if prec < min_prec {
                 break;
             }
+            links += 1;
+            self.chain_limit(links)?;
             self.bump();
             self.enter()?;
             let rhs = self.binary(prec + 1)?;
@@ -651,7 +665,10 @@ impl<'s> Parser<'s> {
 
     fn postfix(&mut self) -> P<Expr> {
         let mut e = self.primary()?;
+        let mut links = 0;
         while self.is_punct(".") {
+            links += 1;
+            self.chain_limit(links)?;
             self.bump();
             let name = self.ident("an attribute name")?;
             let span = e.span.to(name.span);
