@@ -57,7 +57,11 @@ fn error_cases_fail_with_their_code() {
 fn brief_programs_parse_without_syntax_errors() {
     insta::glob!("cases/brief/*.cairn", |path| {
         let c = compile_path(path);
-        let syntax: Vec<_> = c.diagnostics.iter().filter(|d| d.code.id.starts_with("E00")).collect();
+        let syntax: Vec<_> = c
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.id.starts_with("E00"))
+            .collect();
         assert!(syntax.is_empty(), "{}: {:?}", path.display(), syntax);
     });
 }
