@@ -76,6 +76,8 @@ codes! {
     NOT_WHOLE = "E0218", "not-whole";
     DEPLOYED_VALUE = "E0219", "deployed-value";
     MIXED_ARCHITECTURES = "E0220", "mixed-architectures";
+    UNSUPPORTED_IMAGE_SOURCE = "E0221", "unsupported-image-source";
+    INVALID_COMBINATION = "E0222", "invalid-combination";
     REFERENCE_CYCLE = "E0301", "reference-cycle";
     LOGICAL_ID_CLASH = "E0401", "logical-id-clash";
     INTERNAL_LOWERING = "E0402", "internal-lowering";

@@ -1,5 +1,6 @@
 //! Project tags on every taggable resource, in the form each type takes
-//! (a list of `Key`/`Value` pairs, or a map), from `data/resource_types.json`.
+//! (a list of `Key`/`Value` pairs, with `PropagateAtLaunch` for Auto Scaling
+//! groups, or a map; `FileSystemTags` for EFS), from `data/resource_types.json`.
 //! Tags a template sets itself win over project tags of the same key.
 
 use crate::schema::Stdlib;
@@ -18,11 +19,9 @@ pub fn apply(resources: &mut Map<String, Json>, tags: &BTreeMap<String, String>,
         let Some(ty) = res.get("Type").and_then(Json::as_str).map(String::from) else {
             continue;
         };
-        let form = types
-            .and_then(|t| t.get(&ty))
-            .and_then(|r| r.get("tags"))
-            .and_then(Json::as_str)
-            .unwrap_or("");
+        let entry = types.and_then(|t| t.get(&ty));
+        let form = entry.and_then(|r| r.get("tags")).and_then(Json::as_str).unwrap_or("");
+        let prop = entry.and_then(|r| r.get("tags_property")).and_then(Json::as_str).unwrap_or("Tags").to_string();
         let Some(obj) = res.as_object_mut() else {
             continue;
         };
@@ -31,9 +30,9 @@ pub fn apply(resources: &mut Map<String, Json>, tags: &BTreeMap<String, String>,
             continue;
         };
         match form {
-            "list" => {
+            "list" | "list_propagate" => {
                 let mut list: Vec<Json> = props
-                    .get("Tags")
+                    .get(&prop)
                     .and_then(Json::as_array)
                     .cloned()
                     .unwrap_or_default();
@@ -43,7 +42,11 @@ pub fn apply(resources: &mut Map<String, Json>, tags: &BTreeMap<String, String>,
                 };
                 for (k, v) in tags {
                     if !has(&list, k) {
-                        list.push(json!({ "Key": k, "Value": v }));
+                        if form == "list_propagate" {
+                            list.push(json!({ "Key": k, "Value": v, "PropagateAtLaunch": true }));
+                        } else {
+                            list.push(json!({ "Key": k, "Value": v }));
+                        }
                     }
                 }
                 list.sort_by(|a, b| {
@@ -51,18 +54,18 @@ pub fn apply(resources: &mut Map<String, Json>, tags: &BTreeMap<String, String>,
                         .and_then(Json::as_str)
                         .cmp(&b.get("Key").and_then(Json::as_str))
                 });
-                props.insert("Tags".into(), Json::Array(list));
+                props.insert(prop.clone(), Json::Array(list));
             }
             "map" => {
                 let mut map = props
-                    .get("Tags")
+                    .get(&prop)
                     .and_then(Json::as_object)
                     .cloned()
                     .unwrap_or_default();
                 for (k, v) in tags {
                     map.entry(k.clone()).or_insert_with(|| json!(v));
                 }
-                props.insert("Tags".into(), Json::Object(map));
+                props.insert(prop.clone(), Json::Object(map));
             }
             _ => {}
         }

@@ -26,12 +26,22 @@ for path in root.rglob("*.hbs"):
 types = {}
 for t in sorted(used):
     schema = json.loads((schemas / "resources" / (providers[t] + ".json")).read_text())
-    tags = schema.get("properties", {}).get("Tags")
+    props = schema.get("properties", {})
+    prop = next((p for p in ("Tags", "FileSystemTags") if p in props), None)
     form = None
-    if tags is not None:
-        form = "map" if tags.get("type") == "object" else "list"
+    if prop is not None:
+        tags = props[prop]
+        if tags.get("type") == "object":
+            form = "map"
+        else:
+            ref = tags.get("items", {}).get("$ref", "").split("/")[-1]
+            required = schema.get("definitions", {}).get(ref, {}).get("required", [])
+            form = "list_propagate" if "PropagateAtLaunch" in required else "list"
     create_only = sorted(p.replace("/properties/", "") for p in schema.get("createOnlyProperties", []))
-    types[t] = {"tags": form, "create_only": create_only}
+    entry = {"tags": form, "create_only": create_only}
+    if prop not in (None, "Tags"):
+        entry["tags_property"] = prop
+    types[t] = entry
 
 out = {
     "source": f"CloudFormation resource provider schemas shipped with cfn-lint {cfnlint_version}; regenerate with stdlib/data/gen/resource_types.py",
