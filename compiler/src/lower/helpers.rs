@@ -10,6 +10,8 @@ handlebars_helper!(cidr_subnet_helper: |cidr: str, newbits: u64, netnum: u64| ci
 handlebars_helper!(coalesce_helper: |a: Json, b: Json| if a.is_null() { b.clone() } else { a.clone() });
 handlebars_helper!(id_from_helper: |s: str| pascal(s.rsplit(['/', ':']).next().unwrap_or(s)));
 handlebars_helper!(range_helper: |n: u64| (0..n.min(1000)).collect::<Vec<u64>>());
+handlebars_helper!(join_kv_helper: |m: object, sep: str| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(sep));
+handlebars_helper!(concat_helper: |*args| args.iter().map(|a| a.as_str().map(String::from).unwrap_or_else(|| a.to_string())).collect::<String>());
 handlebars_helper!(kebab_helper: |s: str| s.to_ascii_lowercase().replace('_', "-"));
 
 pub fn register(h: &mut Handlebars<'_>) {
@@ -21,6 +23,8 @@ pub fn register(h: &mut Handlebars<'_>) {
     h.register_helper("id_from", Box::new(id_from_helper));
     h.register_helper("range", Box::new(range_helper));
     h.register_helper("kebab", Box::new(kebab_helper));
+    h.register_helper("join_kv", Box::new(join_kv_helper));
+    h.register_helper("concat", Box::new(concat_helper));
 }
 
 /// `retail_api` -> `RetailApi`; `platform-admin` -> `PlatformAdmin`.
