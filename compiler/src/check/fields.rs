@@ -83,6 +83,14 @@ impl Checker<'_> {
                 );
             }
         }
+        // Fields of inactive blocks are null, so a template can test them.
+        for (i, w) in whens.iter().enumerate() {
+            if !out.active.contains(&i) {
+                for f in &w.fields {
+                    out.values.entry(f.name.clone()).or_insert(Value::Null);
+                }
+            }
+        }
         for g in given {
             let name = g.key.name.as_str();
             if out.set.contains(name)

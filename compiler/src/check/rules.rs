@@ -508,20 +508,49 @@ fn warn_if_empty(cx: &mut Checker<'_>, decl: &Decl, p: &[String], why: &str) {
 /// (`pairs`: vCPU -> accepted memory sizes in GB). Memory written in GB or
 /// GiB both match, as the services mean binary gigabytes. Sets
 /// `derived.cpu_units` (1024 per vCPU) and `derived.memory_mib`.
-fn pair_table(cx: &mut Checker<'_>, decl: &mut Decl, cpu_p: &[String], mem_p: &[String], table: &[String]) {
-    let (Some(Value::Quantity(cpu)), Some(Value::Quantity(mem))) = (get(decl, cpu_p).cloned(), get(decl, mem_p).cloned()) else { return };
-    let Some(t) = cx.stdlib.table(&dotted(table)) else { return };
-    let service = t.get("service").and_then(Json::as_str).unwrap_or("the service").to_string();
-    let pairs = t.get("pairs").and_then(Json::as_object).cloned().unwrap_or_default();
+fn pair_table(
+    cx: &mut Checker<'_>,
+    decl: &mut Decl,
+    cpu_p: &[String],
+    mem_p: &[String],
+    table: &[String],
+) {
+    let (Some(Value::Quantity(cpu)), Some(Value::Quantity(mem))) =
+        (get(decl, cpu_p).cloned(), get(decl, mem_p).cloned())
+    else {
+        return;
+    };
+    let Some(t) = cx.stdlib.table(&dotted(table)) else {
+        return;
+    };
+    let service = t
+        .get("service")
+        .and_then(Json::as_str)
+        .unwrap_or("the service")
+        .to_string();
+    let pairs = t
+        .get("pairs")
+        .and_then(Json::as_object)
+        .cloned()
+        .unwrap_or_default();
     let vcpu = cpu.base / 1000.0;
     let key = format!("{vcpu}");
-    let gb_options: Vec<f64> = pairs.get(&key).and_then(Json::as_array).map(|a| a.iter().filter_map(Json::as_f64).collect()).unwrap_or_default();
+    let gb_options: Vec<f64> = pairs
+        .get(&key)
+        .and_then(Json::as_array)
+        .map(|a| a.iter().filter_map(Json::as_f64).collect())
+        .unwrap_or_default();
     let as_gb = [mem.base / 1e9, mem.base / (1024.0 * 1024.0 * 1024.0)];
-    let hit = gb_options.iter().copied().find(|g| as_gb.iter().any(|x| (x - g).abs() < 1e-6));
+    let hit = gb_options
+        .iter()
+        .copied()
+        .find(|g| as_gb.iter().any(|x| (x - g).abs() < 1e-6));
     match hit {
         Some(gb) => {
-            decl.derived.insert("cpu_units".into(), json!((vcpu * 1024.0).round() as i64));
-            decl.derived.insert("memory_mib".into(), json!((gb * 1024.0).round() as i64));
+            decl.derived
+                .insert("cpu_units".into(), json!((vcpu * 1024.0).round() as i64));
+            decl.derived
+                .insert("memory_mib".into(), json!((gb * 1024.0).round() as i64));
         }
         None => {
             let cpus: Vec<String> = pairs.keys().map(|k| format!("{k}vcpu")).collect();
@@ -532,10 +561,19 @@ fn pair_table(cx: &mut Checker<'_>, decl: &mut Decl, cpu_p: &[String], mem_p: &[
                 format!("with {}, use `memory` {}", cpu.text, mems.join(", "))
             };
             cx.diags.push(
-                Diagnostic::error(codes::INVALID_COMBINATION, format!("{service} does not accept `cpu = {}` with `memory = {}`", cpu.text, mem.text))
-                    .label(span_of(decl, mem_p), format!("{} is not offered with {}", mem.text, cpu.text))
-                    .label(span_of(decl, cpu_p), "with this cpu")
-                    .help(help),
+                Diagnostic::error(
+                    codes::INVALID_COMBINATION,
+                    format!(
+                        "{service} does not accept `cpu = {}` with `memory = {}`",
+                        cpu.text, mem.text
+                    ),
+                )
+                .label(
+                    span_of(decl, mem_p),
+                    format!("{} is not offered with {}", mem.text, cpu.text),
+                )
+                .label(span_of(decl, cpu_p), "with this cpu")
+                .help(help),
             );
         }
     }
@@ -546,14 +584,22 @@ fn pair_table(cx: &mut Checker<'_>, decl: &mut Decl, cpu_p: &[String], mem_p: &[
 /// Sets `derived.image_repository_type` (`ECR` / `ECR_PUBLIC`) and, for a
 /// repository in the program, `derived.image_repository_id`.
 fn image_source(cx: &mut Checker<'_>, decl: &mut Decl, p: &[String], kind: &[String]) {
-    let Some(v) = get(decl, p).cloned() else { return };
+    let Some(v) = get(decl, p).cloned() else {
+        return;
+    };
     let kind = dotted(kind);
     let from_program = match &v {
         Value::Interp(parts) => parts.iter().find_map(|part| match part {
-            crate::ir::InterpPart::Attr { decl: d, .. } if cx.decls.get(d).is_some_and(|x| x.kind == kind) => Some(d.clone()),
+            crate::ir::InterpPart::Attr { decl: d, .. }
+                if cx.decls.get(d).is_some_and(|x| x.kind == kind) =>
+            {
+                Some(d.clone())
+            }
             _ => None,
         }),
-        Value::Attr { decl: d, .. } if cx.decls.get(d).is_some_and(|x| x.kind == kind) => Some(d.clone()),
+        Value::Attr { decl: d, .. } if cx.decls.get(d).is_some_and(|x| x.kind == kind) => {
+            Some(d.clone())
+        }
         _ => None,
     };
     let kind_of = |s: &str| {
@@ -568,7 +614,10 @@ fn image_source(cx: &mut Checker<'_>, decl: &mut Decl, p: &[String], kind: &[Str
     };
     let repo_type = match (&from_program, &v) {
         (Some(d), _) => {
-            decl.derived.insert("image_repository_id".into(), json!(crate::lower::logical_root(d)));
+            decl.derived.insert(
+                "image_repository_id".into(),
+                json!(crate::lower::logical_root(d)),
+            );
             Some("ECR")
         }
         (None, Value::Str(s)) => kind_of(s),

@@ -8,6 +8,7 @@
 //! paths or the order of declarations.
 
 mod limits;
+mod placeholders;
 mod tags;
 mod yaml;
 
@@ -40,6 +41,7 @@ pub fn emit(
     let mut by_decl: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut manifests: BTreeMap<String, String> = BTreeMap::new();
     let mut clashes: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    let mut manifest_outputs: Map<String, Json> = Map::new();
     for f in fragments {
         for (id, res) in &f.resources {
             by_decl.entry(f.decl.clone()).or_default().push(id.clone());
@@ -62,7 +64,14 @@ pub fn emit(
             }
         }
         for (name, m) in &f.manifests {
-            manifests.insert(format!("manifests/{name}"), yaml::to_yaml(m));
+            let mut m = m.clone();
+            let templated = placeholders::extract(&f.decl, name, &mut m, &mut manifest_outputs);
+            let path = if templated {
+                format!("manifests/{name}.hbs")
+            } else {
+                format!("manifests/{name}")
+            };
+            manifests.insert(path, yaml::to_yaml(&m));
         }
     }
     for ((second, first), ids) in clashes {
@@ -86,6 +95,7 @@ pub fn emit(
     }
     tags::apply(&mut resources, &program.project.tags, stdlib);
     let mut outputs = Map::new();
+    outputs.extend(manifest_outputs);
     for o in &program.outputs {
         let v = lower::output_value(&o.value, fragments, &program.project);
         let mut out = Map::new();

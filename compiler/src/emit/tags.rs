@@ -20,8 +20,15 @@ pub fn apply(resources: &mut Map<String, Json>, tags: &BTreeMap<String, String>,
             continue;
         };
         let entry = types.and_then(|t| t.get(&ty));
-        let form = entry.and_then(|r| r.get("tags")).and_then(Json::as_str).unwrap_or("");
-        let prop = entry.and_then(|r| r.get("tags_property")).and_then(Json::as_str).unwrap_or("Tags").to_string();
+        let form = entry
+            .and_then(|r| r.get("tags"))
+            .and_then(Json::as_str)
+            .unwrap_or("");
+        let prop = entry
+            .and_then(|r| r.get("tags_property"))
+            .and_then(Json::as_str)
+            .unwrap_or("Tags")
+            .to_string();
         let Some(obj) = res.as_object_mut() else {
             continue;
         };

@@ -38,8 +38,15 @@ fn registry(stdlib: &'static Stdlib) -> Result<&'static Handlebars<'static>, &'s
         h.register_escape_fn(handlebars::no_escape);
         helpers::register(&mut h);
         for (path, text) in &stdlib.templates {
-            h.register_template_string(path, text)
-                .map_err(|e| format!("{path}: {e}"))?;
+            // `_name.hbs` files are partials: pieces two kinds share.
+            let is_partial = path.rsplit('/').next().is_some_and(|f| f.starts_with('_'));
+            if is_partial {
+                h.register_partial(path, text)
+                    .map_err(|e| format!("{path}: {e}"))?;
+            } else {
+                h.register_template_string(path, text)
+                    .map_err(|e| format!("{path}: {e}"))?;
+            }
         }
         Ok(h)
     });
