@@ -27,6 +27,8 @@ pub const RULES: &[&str] = &[
     "warn_if_empty",
     "pair_table",
     "image_source",
+    "capacity_steps",
+    "listed_by",
 ];
 
 pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
@@ -50,6 +52,10 @@ pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
         ("warn_if_empty", [Arg::Path(p), Arg::Str(why)]) => warn_if_empty(cx, decl, p, why),
         ("pair_table", [Arg::Path(a), Arg::Path(b), Arg::Path(t)]) => pair_table(cx, decl, a, b, t),
         ("image_source", [Arg::Path(p), Arg::Path(k)]) => image_source(cx, decl, p, k),
+        ("capacity_steps", [Arg::Path(p), Arg::Path(t), Arg::Path(k)]) => {
+            capacity_steps(cx, decl, p, t, k)
+        }
+        ("listed_by", [Arg::Path(p), Arg::Path(t), Arg::Path(k)]) => listed_by(cx, decl, p, t, k),
         _ => cx.diags.push(internal(
             decl,
             &format!(
@@ -632,5 +638,138 @@ fn image_source(cx: &mut Checker<'_>, decl: &mut Decl, p: &[String], kind: &[Str
                 .label(span_of(decl, p), "not an ECR or ECR Public image")
                 .help(format!("push the image to an `{kind}` and write `image = \"${{repo.uri}}:tag\"`, or use `public.ecr.aws/...`")),
         ),
+    }
+}
+
+/// `capacity_steps(capacity, table, key)`: a size the table's row for the
+/// key's member offers: one of `capacity_gib.listed`, or a multiple of
+/// `capacity_gib.step` (GiB).
+fn capacity_steps(
+    cx: &mut Checker<'_>,
+    decl: &Decl,
+    p: &[String],
+    table: &[String],
+    key: &[String],
+) {
+    let (Some(Value::Quantity(q)), Some(member)) =
+        (get(decl, p), get(decl, key).and_then(Value::member))
+    else {
+        return;
+    };
+    let Some(t) = cx.stdlib.table(&dotted(table)) else {
+        return;
+    };
+    let service = t
+        .get("service")
+        .and_then(Json::as_str)
+        .unwrap_or("the service")
+        .to_string();
+    let Some(rule) = t
+        .get("rows")
+        .and_then(|r| r.get(member))
+        .and_then(|r| r.get("capacity_gib"))
+    else {
+        return;
+    };
+    let listed: Vec<f64> = rule
+        .get("listed")
+        .and_then(Json::as_array)
+        .map(|a| a.iter().filter_map(Json::as_f64).collect())
+        .unwrap_or_default();
+    let step = rule.get("step").and_then(Json::as_f64).unwrap_or(1.0);
+    let gib = q.base / (1024.0 * 1024.0 * 1024.0);
+    let ok = gib.fract() == 0.0 && gib > 0.0 && (listed.contains(&gib) || gib % step == 0.0);
+    if !ok {
+        let nearest = ((gib / step).ceil().max(1.0)) * step;
+        let first: Vec<String> = listed.iter().map(|g| format!("{g}Gi")).collect();
+        cx.diags.push(errors::out_of_range(
+            &format!("`{}`", dotted(p)),
+            &q.text,
+            &format!(
+                "{service} {member} takes {} or a multiple of {step}Gi",
+                first.join(", ")
+            ),
+            span_of(decl, p),
+            format!(
+                "use `{}Gi`",
+                if gib < listed.first().copied().unwrap_or(0.0) {
+                    listed.first().copied().unwrap_or(step)
+                } else {
+                    nearest
+                }
+            ),
+        ));
+    }
+}
+
+/// `listed_by(field, table, key)`: the field's allowed values depend on the
+/// key's member (`rows.<member>.<field>`): required where the row lists
+/// values, not allowed where it does not.
+fn listed_by(cx: &mut Checker<'_>, decl: &Decl, p: &[String], table: &[String], key: &[String]) {
+    let Some(member) = get(decl, key).and_then(Value::member).map(String::from) else {
+        return;
+    };
+    let Some(t) = cx.stdlib.table(&dotted(table)) else {
+        return;
+    };
+    let service = t
+        .get("service")
+        .and_then(Json::as_str)
+        .unwrap_or("the service")
+        .to_string();
+    let name = dotted(p);
+    let allowed: Option<Vec<i64>> = t
+        .get("rows")
+        .and_then(|r| r.get(&member))
+        .and_then(|r| r.get(&name))
+        .and_then(Json::as_array)
+        .map(|a| a.iter().filter_map(Json::as_i64).collect());
+    let value = get(decl, p);
+    let shown_allowed = |a: &[i64]| {
+        a.iter()
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match (allowed, value) {
+        (Some(a), Some(Value::Int(n))) if !a.contains(n) => cx.diags.push(errors::out_of_range(
+            &format!("`{name}`"),
+            &n.to_string(),
+            &format!("{service} {member} takes {}", shown_allowed(&a)),
+            span_of(decl, p),
+            format!("use one of {}", shown_allowed(&a)),
+        )),
+        (Some(a), Some(Value::Null) | None) => cx.diags.push(
+            Diagnostic::error(
+                codes::FIELD_REQUIRED_BY,
+                format!(
+                    "{} `{}` needs `{name}` when `{}` is `{member}`",
+                    decl.kind,
+                    decl.name,
+                    dotted(key)
+                ),
+            )
+            .label(span_of(decl, key), format!("`{member}` needs `{name}`"))
+            .help(format!(
+                "add `{name} = {}`",
+                a.first().copied().unwrap_or(0)
+            )),
+        ),
+        (None, Some(Value::Int(_))) => cx.diags.push(
+            Diagnostic::error(
+                codes::FIELD_NOT_ALLOWED,
+                format!("`{name}` does not apply to `{member}`"),
+            )
+            .label(
+                span_of(decl, p),
+                format!("{service} {member} has no `{name}`"),
+            )
+            .label(
+                span_of(decl, key),
+                format!("`{}` is `{member}` here", dotted(key)),
+            )
+            .help(format!("remove `{name}`")),
+        ),
+        _ => {}
     }
 }

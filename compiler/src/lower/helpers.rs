@@ -14,7 +14,36 @@ handlebars_helper!(join_kv_helper: |m: object, sep: str| m.iter().map(|(k, v)| f
 handlebars_helper!(concat_helper: |*args| args.iter().map(|a| a.as_str().map(String::from).unwrap_or_else(|| a.to_string())).collect::<String>());
 handlebars_helper!(kebab_helper: |s: str| s.to_ascii_lowercase().replace('_', "-"));
 
-pub fn register(h: &mut Handlebars<'_>) {
+/// `table "name" ["key"]`: a table under `stdlib/data/` (or one key of it), for templates that iterate
+/// over facts (ports, per-type settings) instead of spelling them out.
+struct TableHelper(&'static crate::schema::Stdlib);
+
+impl handlebars::HelperDef for TableHelper {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &handlebars::Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc handlebars::Context,
+        _: &mut handlebars::RenderContext<'reg, 'rc>,
+    ) -> Result<handlebars::ScopedJson<'rc>, handlebars::RenderError> {
+        let name = h.param(0).and_then(|p| p.value().as_str()).unwrap_or("");
+        let key = h.param(1).and_then(|p| p.value().as_str());
+        let found = self.0.table(name).and_then(|t| match key {
+            Some(k) => t.get(k),
+            None => Some(t),
+        });
+        match found {
+            Some(t) => Ok(handlebars::ScopedJson::Derived(t.clone())),
+            None => Err(handlebars::RenderErrorReason::Other(format!(
+                "no table `{name}` under stdlib/data"
+            ))
+            .into()),
+        }
+    }
+}
+
+pub fn register(h: &mut Handlebars<'_>, stdlib: &'static crate::schema::Stdlib) {
+    h.register_helper("table", Box::new(TableHelper(stdlib)));
     h.register_helper("json", Box::new(json_helper));
     h.register_helper("pascal", Box::new(pascal_helper));
     h.register_helper("add", Box::new(add_helper));

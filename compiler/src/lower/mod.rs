@@ -36,7 +36,7 @@ fn registry(stdlib: &'static Stdlib) -> Result<&'static Handlebars<'static>, &'s
         let mut h = Handlebars::new();
         h.set_strict_mode(true);
         h.register_escape_fn(handlebars::no_escape);
-        helpers::register(&mut h);
+        helpers::register(&mut h, stdlib);
         for (path, text) in &stdlib.templates {
             // `_name.hbs` files are partials: pieces two kinds share.
             let is_partial = path.rsplit('/').next().is_some_and(|f| f.starts_with('_'));

@@ -68,7 +68,10 @@ fn checks_name_rules_and_tables_that_exist() {
                 k.name,
                 c.name
             );
-            if matches!(c.name.as_str(), "table_bounds" | "listed") {
+            if matches!(
+                c.name.as_str(),
+                "table_bounds" | "listed" | "capacity_steps" | "listed_by"
+            ) {
                 let Some(Arg::Path(t)) = c.args.get(1) else {
                     panic!("{}: `{}` needs a table", k.name, c.name)
                 };
