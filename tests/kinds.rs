@@ -221,3 +221,102 @@ fn no_literal_secret_reaches_a_template() {
     assert!(c.diagnostics.iter().any(|d| d.code.id == "E0207"));
     assert!(c.output.is_none());
 }
+
+fn build_full_brief() -> Value {
+    let c = compile_path(&repo_root().join("tests/cases/ok/language-full.cairn"));
+    assert!(!c.has_errors(), "{}", cairn_tests::rendered_diagnostics(&c));
+    serde_json::from_str(&c.output.unwrap().files["retail.template.json"]).unwrap()
+}
+
+fn all_of<'a>(t: &'a Value, ty: &str) -> Vec<&'a Value> {
+    t["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|r| r["Type"] == ty)
+        .collect()
+}
+
+#[test]
+fn ecs_defaults_hold_everywhere() {
+    let t = build_full_brief();
+    let services = all_of(&t, "AWS::ECS::Service");
+    assert!(!services.is_empty());
+    for s in services {
+        let cb = &s["Properties"]["DeploymentConfiguration"]["DeploymentCircuitBreaker"];
+        assert_eq!(
+            (&cb["Enable"], &cb["Rollback"]),
+            (&Value::Bool(true), &Value::Bool(true))
+        );
+        assert_eq!(
+            s["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"]["AssignPublicIp"],
+            "DISABLED"
+        );
+    }
+    for td in all_of(&t, "AWS::ECS::TaskDefinition") {
+        for v in td["Properties"]["Volumes"].as_array().unwrap() {
+            assert_eq!(v["EFSVolumeConfiguration"]["TransitEncryption"], "ENABLED");
+            assert!(
+                v["EFSVolumeConfiguration"]["AuthorizationConfig"]["AccessPointId"].is_object()
+            );
+        }
+        assert_ne!(
+            td["Properties"]["ExecutionRoleArn"],
+            td["Properties"]["TaskRoleArn"]
+        );
+    }
+    for lg in all_of(&t, "AWS::Logs::LogGroup") {
+        assert!(
+            lg["Properties"]["RetentionInDays"].is_number(),
+            "every log group has a retention"
+        );
+        assert!(
+            lg["Properties"]["KmsKeyId"].is_object(),
+            "every log group is KMS-encrypted"
+        );
+    }
+    let cluster = &all_of(&t, "AWS::ECS::Cluster")[0]["Properties"];
+    assert_eq!(cluster["ClusterSettings"][0]["Value"], "enabled");
+    assert_eq!(
+        cluster["DefaultCapacityProviderStrategy"][1]["CapacityProvider"],
+        "FARGATE_SPOT"
+    );
+    assert_eq!(cluster["DefaultCapacityProviderStrategy"][1]["Weight"], 3);
+}
+
+#[test]
+fn schedules_and_scaling_lower_as_declared() {
+    let t = build_full_brief();
+    let rule = &t["Resources"]["NightlyRule"]["Properties"];
+    assert_eq!(rule["ScheduleExpression"], "cron(0 3 * * ? *)");
+    let run = &t["Resources"]["NightlyRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+        ["Statement"][0];
+    assert_eq!(run["Action"], "ecs:RunTask");
+    assert!(
+        run["Condition"]["ArnEquals"]["ecs:cluster"].is_object(),
+        "runs only on its cluster"
+    );
+    assert_eq!(
+        t["Resources"]["ApiScalableTarget"]["Properties"]["MaxCapacity"],
+        20
+    );
+    assert_eq!(
+        t["Resources"]["ApiCpuScaling"]["Properties"]["TargetTrackingScalingPolicyConfiguration"]
+            ["TargetValue"],
+        60
+    );
+    assert_eq!(
+        t["Resources"]["ApiMemoryScaling"]["Properties"]
+            ["TargetTrackingScalingPolicyConfiguration"]["TargetValue"],
+        75
+    );
+    // The task mounts EFS: the service and the schedule are admitted on NFS.
+    assert_eq!(
+        t["Resources"]["ApiMediaNfsIngress"]["Properties"]["FromPort"],
+        2049
+    );
+    assert_eq!(
+        t["Resources"]["NightlyMediaNfsIngress"]["Properties"]["FromPort"],
+        2049
+    );
+}

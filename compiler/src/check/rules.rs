@@ -29,6 +29,9 @@ pub const RULES: &[&str] = &[
     "image_source",
     "capacity_steps",
     "listed_by",
+    "exactly_one",
+    "same_ref",
+    "cron_expression",
 ];
 
 pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
@@ -56,6 +59,9 @@ pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
             capacity_steps(cx, decl, p, t, k)
         }
         ("listed_by", [Arg::Path(p), Arg::Path(t), Arg::Path(k)]) => listed_by(cx, decl, p, t, k),
+        ("exactly_one", [Arg::Path(a), Arg::Path(b)]) => exactly_one(cx, decl, a, b),
+        ("same_ref", [Arg::Path(a), Arg::Path(b)]) => same_ref(cx, decl, a, b),
+        ("cron_expression", [Arg::Path(p)]) => cron_expression(cx, decl, p),
         _ => cx.diags.push(internal(
             decl,
             &format!(
@@ -511,8 +517,8 @@ fn warn_if_empty(cx: &mut Checker<'_>, decl: &Decl, p: &[String], why: &str) {
 }
 
 /// `pair_table(cpu, memory, table)`: the pair must be a row of the table
-/// (`pairs`: vCPU -> accepted memory sizes in GB). Memory written in GB or
-/// GiB both match, as the services mean binary gigabytes. Sets
+/// (`pairs`: vCPU -> accepted memory sizes in GB). Memory written in GB,
+/// GiB or MB all match, as the services mean binary units. Sets
 /// `derived.cpu_units` (1024 per vCPU) and `derived.memory_mib`.
 fn pair_table(
     cx: &mut Checker<'_>,
@@ -546,7 +552,13 @@ fn pair_table(
         .and_then(Json::as_array)
         .map(|a| a.iter().filter_map(Json::as_f64).collect())
         .unwrap_or_default();
-    let as_gb = [mem.base / 1e9, mem.base / (1024.0 * 1024.0 * 1024.0)];
+    // Services mean binary units however they are written: `2GB`, `2Gi` and
+    // `2048MB` are all the service's "2 GB".
+    let as_gb = [
+        mem.base / 1e9,
+        mem.base / (1024.0 * 1024.0 * 1024.0),
+        mem.base / 1e6 / 1024.0,
+    ];
     let hit = gb_options
         .iter()
         .copied()
@@ -771,5 +783,160 @@ fn listed_by(cx: &mut Checker<'_>, decl: &Decl, p: &[String], table: &[String], 
             .help(format!("remove `{name}`")),
         ),
         _ => {}
+    }
+}
+
+/// `exactly_one(a, b)`: one of two optional fields, not both, not neither.
+fn exactly_one(cx: &mut Checker<'_>, decl: &Decl, a: &[String], b: &[String]) {
+    let present = |p: &[String]| {
+        get(decl, p).is_some_and(|v| match v {
+            Value::Null => false,
+            Value::List(items) => !items.is_empty(),
+            _ => true,
+        })
+    };
+    let (has_a, has_b) = (present(a), present(b));
+    let (na, nb) = (dotted(a), dotted(b));
+    if has_a && has_b {
+        cx.diags.push(
+            Diagnostic::error(
+                codes::EXACTLY_ONE,
+                format!("{} `{}` sets both `{na}` and `{nb}`", decl.kind, decl.name),
+            )
+            .label(span_of(decl, b), format!("`{nb}` here"))
+            .label(span_of(decl, a), format!("`{na}` here"))
+            .help(format!("keep one of `{na}` and `{nb}`")),
+        );
+    } else if !has_a && !has_b {
+        cx.diags.push(
+            Diagnostic::error(
+                codes::EXACTLY_ONE,
+                format!("{} `{}` needs `{na}` or `{nb}`", decl.kind, decl.name),
+            )
+            .label(decl.span, format!("neither `{na}` nor `{nb}` is set"))
+            .help(format!("add `{na} = ...`")),
+        );
+    }
+}
+
+/// The values at a path, following references into other declarations and
+/// fanning out over lists: `task.volumes.efs.network`.
+fn follow(cx: &Checker<'_>, decl: &Decl, path: &[String]) -> Vec<Value> {
+    let mut values = vec![Value::Map(decl.fields.clone())];
+    for seg in path {
+        let mut next = vec![];
+        let mut stack = values;
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::List(items) => stack.extend(items),
+                Value::Map(m) => next.extend(m.get(seg).cloned()),
+                Value::Ref { decl: d, .. } => {
+                    next.extend(cx.decls.get(&d).and_then(|x| x.fields.get(seg)).cloned())
+                }
+                _ => {}
+            }
+        }
+        values = next;
+    }
+    values
+        .into_iter()
+        .flat_map(|v| {
+            if let Value::List(items) = v {
+                items
+            } else {
+                vec![v]
+            }
+        })
+        .collect()
+}
+
+/// `same_ref(a, b)`: every declaration reached by `b` is the one reached by
+/// `a` (a task's file systems live in the network its service runs in).
+fn same_ref(cx: &mut Checker<'_>, decl: &Decl, a: &[String], b: &[String]) {
+    let name = |v: &Value| match v {
+        Value::Ref { decl, kind } => Some((decl.clone(), kind.clone())),
+        _ => None,
+    };
+    let Some((want, kind)) = follow(cx, decl, a).iter().find_map(name) else {
+        return;
+    };
+    let mut seen = vec![];
+    for v in follow(cx, decl, b) {
+        let Some((got, _)) = name(&v) else { continue };
+        if got != want && !seen.contains(&got) {
+            seen.push(got.clone());
+            cx.diags.push(
+                Diagnostic::error(
+                    codes::MISMATCHED_REFERENCE,
+                    format!(
+                        "`{}` leads to {kind} `{got}`, but `{}` is {kind} `{want}`",
+                        dotted(b),
+                        dotted(a)
+                    ),
+                )
+                .label(
+                    span_of(decl, &b[..1]),
+                    format!("through here `{}` is `{got}`", dotted(b)),
+                )
+                .label(
+                    span_of(decl, &a[..1]),
+                    format!("through here `{}` is `{want}`", dotted(a)),
+                )
+                .help(format!(
+                    "both must be the same {kind}: move one, or use a resource in `{want}`"
+                )),
+            );
+        }
+    }
+}
+
+/// `cron_expression(path)`: an EventBridge cron expression: six fields
+/// (minutes hours day-of-month month day-of-week year), exactly one of the
+/// day fields `?`.
+fn cron_expression(cx: &mut Checker<'_>, decl: &Decl, p: &[String]) {
+    let Some(Value::Str(s)) = get(decl, p) else {
+        return;
+    };
+    let fields: Vec<&str> = s.split_whitespace().collect();
+    let names = [
+        "minutes",
+        "hours",
+        "day-of-month",
+        "month",
+        "day-of-week",
+        "year",
+    ];
+    let bounds = [(0, 59), (0, 23), (1, 31), (1, 12), (1, 7), (1970, 2199)];
+    let problem = if fields.len() != 6 {
+        Some(format!(
+            "it has {} fields; EventBridge cron has 6",
+            fields.len()
+        ))
+    } else if (fields.get(2) == Some(&"?")) == (fields.get(4) == Some(&"?")) {
+        Some("exactly one of day-of-month and day-of-week must be `?`".to_string())
+    } else {
+        fields
+            .iter()
+            .zip(names.iter().zip(bounds))
+            .find_map(|(f, (n, (lo, hi)))| {
+                let allowed = |c: char| c.is_ascii_alphanumeric() || ",-*/?LW#".contains(c);
+                if !f.chars().all(allowed) {
+                    return Some(format!(
+                        "the {n} field `{f}` has a character cron does not use"
+                    ));
+                }
+                let out = f
+                    .split([',', '-', '/'])
+                    .filter_map(|x| x.parse::<i64>().ok())
+                    .find(|x| *x < lo || *x > hi);
+                out.map(|x| format!("{x} is not a valid {n} ({lo} to {hi})"))
+            })
+    };
+    if let Some(why) = problem {
+        cx.diags.push(
+            Diagnostic::error(codes::INVALID_SCHEDULE, format!("`{s}` is not a valid cron expression: {why}"))
+                .label(span_of(decl, p), why)
+                .help("write minutes hours day-of-month month day-of-week year, e.g. `\"0 3 * * ? *\"` for 03:00 UTC every day"),
+        );
     }
 }

@@ -78,6 +78,9 @@ codes! {
     MIXED_ARCHITECTURES = "E0220", "mixed-architectures";
     UNSUPPORTED_IMAGE_SOURCE = "E0221", "unsupported-image-source";
     INVALID_COMBINATION = "E0222", "invalid-combination";
+    MISMATCHED_REFERENCE = "E0223", "mismatched-reference";
+    INVALID_SCHEDULE = "E0224", "invalid-schedule";
+    EXACTLY_ONE = "E0225", "exactly-one";
     REFERENCE_CYCLE = "E0301", "reference-cycle";
     LOGICAL_ID_CLASH = "E0401", "logical-id-clash";
     INTERNAL_LOWERING = "E0402", "internal-lowering";

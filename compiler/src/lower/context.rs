@@ -152,11 +152,31 @@ fn quantity(q: &ir::Quantity) -> Json {
             "text": q.text, "bytes": num(q.base.round()), "mib": num(q.base / (1024.0 * 1024.0)), "gib": num(q.base / GIB)
         }),
         Dim::Duration => json!({
-            "text": q.text, "seconds": num(q.base), "minutes": num(q.base / 60.0), "hours": num(q.base / 3600.0), "days": num(q.base / 86400.0)
+            "text": q.text, "words": duration_words(q.base), "seconds": num(q.base), "minutes": num(q.base / 60.0), "hours": num(q.base / 3600.0), "days": num(q.base / 86400.0)
         }),
         Dim::Cpu => {
             json!({ "text": q.text, "vcpu": num(q.base / 1000.0), "millicores": num(q.base), "units": num(q.base * 1.024) })
         }
         Dim::Percent => num(q.base),
+    }
+}
+
+/// A duration in the largest unit that divides it: `1 day`, `90 minutes`.
+fn duration_words(seconds: f64) -> String {
+    let units = [
+        (86400.0, "day"),
+        (3600.0, "hour"),
+        (60.0, "minute"),
+        (1.0, "second"),
+    ];
+    let (n, unit) = units
+        .iter()
+        .find(|(s, _)| (seconds / s).fract() == 0.0)
+        .map(|(s, u)| (seconds / s, *u))
+        .unwrap_or((seconds, "second"));
+    if n == 1.0 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
     }
 }

@@ -78,10 +78,12 @@ pub fn resolve<'a>(programs: &[&'a Program], stdlib: &Stdlib) -> (Resolved<'a>, 
                     ));
                     (name, SymbolKind::Poisoned)
                 }
-                ItemKind::KindDef { name, .. } | ItemKind::EnumDef { name, .. } => {
+                ItemKind::KindDef { name, .. }
+                | ItemKind::EnumDef { name, .. }
+                | ItemKind::TypeDef { name, .. } => {
                     diags.push(errors::unsupported(
                         name.span,
-                        "`kind` and `enum` declarations belong to the standard library",
+                        "`kind`, `enum` and `type` declarations belong to the standard library",
                     ));
                     continue;
                 }

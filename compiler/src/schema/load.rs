@@ -74,9 +74,18 @@ pub fn load(files: &[(&str, &str)]) -> Result<Stdlib, Vec<String>> {
             _ => None,
         })
         .collect();
+    let aliases: std::collections::BTreeMap<String, TypeExpr> = items
+        .iter()
+        .filter_map(|(_, _, i)| match &i.kind {
+            ItemKind::TypeDef { name, ty } => Some((name.name.clone(), ty.clone())),
+            _ => None,
+        })
+        .collect();
     let cx = TypeCx {
         enums: &lib.enums,
         kinds: &kind_names,
+        aliases: &aliases,
+        depth: std::cell::Cell::new(0),
     };
     for (dir, file, item) in &items {
         match &item.kind {
@@ -95,7 +104,7 @@ pub fn load(files: &[(&str, &str)]) -> Result<Stdlib, Vec<String>> {
                 cx.members(&name.name, members, &mut kind, &mut errs);
                 lib.kinds.insert(name.name.clone(), kind);
             }
-            ItemKind::EnumDef { .. } => {}
+            ItemKind::EnumDef { .. } | ItemKind::TypeDef { .. } => {}
             _ => errs.push(format!(
                 "{dir}: only `kind` and `enum` declarations belong in the stdlib"
             )),
@@ -111,6 +120,10 @@ pub fn load(files: &[(&str, &str)]) -> Result<Stdlib, Vec<String>> {
 struct TypeCx<'a> {
     enums: &'a std::collections::BTreeMap<String, EnumSchema>,
     kinds: &'a [String],
+    aliases: &'a std::collections::BTreeMap<String, TypeExpr>,
+    /// Alias expansion depth: an alias that refers to itself is an error,
+    /// not an endless loop.
+    depth: std::cell::Cell<usize>,
 }
 
 impl TypeCx<'_> {
@@ -210,6 +223,16 @@ impl TypeCx<'_> {
                         Some(t) => t,
                         None if self.enums.contains_key(n) => Type::Enum(n.to_string()),
                         None if self.kinds.iter().any(|k| k == n) => Type::Kind(n.to_string()),
+                        None if self.aliases.contains_key(n) => {
+                            if self.depth.get() > 16 {
+                                errs.push(format!("kind `{kind}`: type `{n}` refers to itself"));
+                                return None;
+                            }
+                            self.depth.set(self.depth.get() + 1);
+                            let t = self.aliases.get(n).and_then(|a| self.ty(kind, a, errs));
+                            self.depth.set(self.depth.get() - 1);
+                            t?
+                        }
                         None => {
                             errs.push(format!("kind `{kind}`: unknown type `{n}`"));
                             return None;

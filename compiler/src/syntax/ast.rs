@@ -71,6 +71,11 @@ pub enum ItemKind {
         name: Ident,
         members: Vec<EnumMember>,
     },
+    /// `type container = { ... }`: a named type, only in the standard library.
+    TypeDef {
+        name: Ident,
+        ty: TypeExpr,
+    },
     /// A declaration that did not parse; its name, when it got that far.
     Error {
         name: Option<Ident>,
@@ -89,7 +94,8 @@ impl Item {
             ItemKind::Output { .. }
             | ItemKind::Project(_)
             | ItemKind::KindDef { .. }
-            | ItemKind::EnumDef { .. } => None,
+            | ItemKind::EnumDef { .. }
+            | ItemKind::TypeDef { .. } => None,
         }
     }
 }

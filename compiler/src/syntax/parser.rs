@@ -303,6 +303,13 @@ impl<'s> Parser<'s> {
                 let members = self.kind_members()?;
                 Ok(ItemKind::KindDef { name, members })
             }
+            "type" if next_is_ident => {
+                self.bump();
+                let name = self.name("a type name")?;
+                self.expect("=", None)?;
+                let ty = self.type_expr()?;
+                Ok(ItemKind::TypeDef { name, ty })
+            }
             "enum" if next_is_ident => {
                 self.bump();
                 let name = self.name("an enum name")?;
