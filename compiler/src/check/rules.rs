@@ -875,11 +875,11 @@ fn same_ref(cx: &mut Checker<'_>, decl: &Decl, a: &[String], b: &[String]) {
                     ),
                 )
                 .label(
-                    span_of(decl, &b[..1]),
+                    span_of(decl, b.get(..1).unwrap_or(b)),
                     format!("through here `{}` is `{got}`", dotted(b)),
                 )
                 .label(
-                    span_of(decl, &a[..1]),
+                    span_of(decl, a.get(..1).unwrap_or(a)),
                     format!("through here `{}` is `{want}`", dotted(a)),
                 )
                 .help(format!(
