@@ -6,6 +6,7 @@ use handlebars::{handlebars_helper, Handlebars};
 handlebars_helper!(json_helper: |v: Json| serde_json::to_string(&v).unwrap_or_else(|_| "null".to_string()));
 handlebars_helper!(pascal_helper: |s: str| pascal(s));
 handlebars_helper!(add_helper: |a: i64, b: i64| a.saturating_add(b));
+handlebars_helper!(mul_helper: |a: i64, b: i64| a.saturating_mul(b));
 handlebars_helper!(cidr_subnet_helper: |cidr: str, newbits: u64, netnum: u64| cidr_subnet(cidr, newbits, netnum));
 handlebars_helper!(coalesce_helper: |a: Json, b: Json| if a.is_null() { b.clone() } else { a.clone() });
 handlebars_helper!(id_from_helper: |s: str| pascal(s.rsplit(['/', ':']).next().unwrap_or(s)));
@@ -47,6 +48,7 @@ pub fn register(h: &mut Handlebars<'_>, stdlib: &'static crate::schema::Stdlib) 
     h.register_helper("json", Box::new(json_helper));
     h.register_helper("pascal", Box::new(pascal_helper));
     h.register_helper("add", Box::new(add_helper));
+    h.register_helper("mul", Box::new(mul_helper));
     h.register_helper("cidr_subnet", Box::new(cidr_subnet_helper));
     h.register_helper("coalesce", Box::new(coalesce_helper));
     h.register_helper("id_from", Box::new(id_from_helper));
