@@ -320,3 +320,74 @@ fn schedules_and_scaling_lower_as_declared() {
         2049
     );
 }
+
+#[test]
+fn media_pipeline_wires_load_balancer_queue_and_trigger() {
+    let c = compile_path(&repo_root().join("examples/media-pipeline"));
+    assert!(!c.has_errors(), "{}", cairn_tests::rendered_diagnostics(&c));
+    let t: Value = serde_json::from_str(&c.output.unwrap().files["media.template.json"]).unwrap();
+    let r = &t["Resources"];
+    // Only the load balancer reaches the service, on the container's port.
+    let from_lb = &r["WebFromLoadBalancer"]["Properties"];
+    assert_eq!(from_lb["FromPort"], 8080);
+    assert_eq!(
+        from_lb["SourceSecurityGroupId"]["Fn::GetAtt"][0],
+        "WebLbSecurityGroup"
+    );
+    assert_eq!(r["WebListener"]["Properties"]["Protocol"], "HTTPS");
+    assert_eq!(
+        r["WebHttpRedirect"]["Properties"]["DefaultActions"][0]["Type"],
+        "redirect"
+    );
+    assert_eq!(
+        r["WebService"]["Properties"]["LoadBalancers"][0]["ContainerName"],
+        "web"
+    );
+    assert_eq!(
+        r["WebScalableTarget"]["Properties"]["ScheduledActions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(r["WebRequestScaling"].is_object());
+    // Queue worker: encrypted queues with a dead-letter queue, scale to zero.
+    assert_eq!(
+        r["ThumbnailsQueue"]["Properties"]["KmsMasterKeyId"],
+        "alias/aws/sqs"
+    );
+    assert_eq!(
+        r["ThumbnailsQueue"]["Properties"]["RedrivePolicy"]["maxReceiveCount"],
+        5
+    );
+    assert_eq!(r["ThumbnailsService"]["Properties"]["DesiredCount"], 0);
+    assert_eq!(
+        r["ThumbnailsScaleToZero"]["Properties"]["StepScalingPolicyConfiguration"]
+            ["StepAdjustments"][0]["ScalingAdjustment"],
+        0
+    );
+    let steps = r["ThumbnailsScaleOut"]["Properties"]["StepScalingPolicyConfiguration"]
+        ["StepAdjustments"]
+        .as_array()
+        .unwrap();
+    assert_eq!(steps.len(), 8);
+    // Trigger: object-created events under the prefix, the key passed on.
+    let rule = &r["OnUploadRule"]["Properties"];
+    assert_eq!(
+        rule["EventPattern"]["detail"]["object"]["key"][0]["prefix"],
+        "incoming/"
+    );
+    assert!(rule["Targets"][0]["InputTransformer"]["InputTemplate"]
+        .as_str()
+        .unwrap()
+        .contains("OBJECT_KEY"));
+    assert_eq!(
+        r["UploadsBucket"]["Properties"]["NotificationConfiguration"]["EventBridgeConfiguration"]
+            ["EventBridgeEnabled"],
+        true
+    );
+    assert_eq!(
+        r["UploadsBucket"]["Properties"]["PublicAccessBlockConfiguration"]["BlockPublicPolicy"],
+        true
+    );
+}

@@ -32,6 +32,7 @@ pub const RULES: &[&str] = &[
     "exactly_one",
     "same_ref",
     "cron_expression",
+    "first_with",
 ];
 
 pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
@@ -62,6 +63,9 @@ pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
         ("exactly_one", [Arg::Path(a), Arg::Path(b)]) => exactly_one(cx, decl, a, b),
         ("same_ref", [Arg::Path(a), Arg::Path(b)]) => same_ref(cx, decl, a, b),
         ("cron_expression", [Arg::Path(p)]) => cron_expression(cx, decl, p),
+        ("first_with", [Arg::Path(g), Arg::Path(o), Arg::List(ps), Arg::Path(k)]) => {
+            first_with(cx, decl, g, o, ps, k)
+        }
         _ => cx.diags.push(internal(
             decl,
             &format!(
@@ -894,9 +898,14 @@ fn same_ref(cx: &mut Checker<'_>, decl: &Decl, a: &[String], b: &[String]) {
 /// (minutes hours day-of-month month day-of-week year), exactly one of the
 /// day fields `?`.
 fn cron_expression(cx: &mut Checker<'_>, decl: &Decl, p: &[String]) {
-    let Some(Value::Str(s)) = get(decl, p) else {
-        return;
-    };
+    for v in follow(cx, decl, p) {
+        if let Value::Str(s) = v {
+            one_cron(cx, decl, p, &s);
+        }
+    }
+}
+
+fn one_cron(cx: &mut Checker<'_>, decl: &Decl, p: &[String], s: &str) {
     let fields: Vec<&str> = s.split_whitespace().collect();
     let names = [
         "minutes",
@@ -939,4 +948,80 @@ fn cron_expression(cx: &mut Checker<'_>, decl: &Decl, p: &[String]) {
                 .help("write minutes hours day-of-month month day-of-week year, e.g. `\"0 3 * * ? *\"` for 03:00 UTC every day"),
         );
     }
+}
+
+/// `first_with(guard, out, [paths], key)`: when `guard` is set, the first
+/// object reached through `paths` whose `key` is set becomes
+/// `derived.<out>` (a load balancer's target: the first container with a
+/// port); when there is none, that is an error.
+fn first_with(
+    cx: &mut Checker<'_>,
+    decl: &mut Decl,
+    guard: &[String],
+    out: &[String],
+    paths: &[Arg],
+    key: &[String],
+) {
+    if !matches!(get(decl, guard), Some(v) if *v != Value::Null) {
+        return;
+    }
+    let key = dotted(key);
+    let mut found = None;
+    for p in paths {
+        let Arg::Path(p) = p else { continue };
+        for v in follow(cx, decl, p) {
+            if let Value::Map(m) = v {
+                if m.get(&key).is_some_and(|x| *x != Value::Null) && found.is_none() {
+                    let obj: serde_json::Map<String, Json> = m
+                        .iter()
+                        .filter_map(|(k, x)| scalar_json(x).map(|j| (k.clone(), j)))
+                        .collect();
+                    found = Some(Json::Object(obj));
+                }
+            }
+        }
+    }
+    match found {
+        Some(j) => {
+            decl.derived.insert(dotted(out), j);
+        }
+        None => {
+            let via: Vec<String> = paths
+                .iter()
+                .filter_map(|p| {
+                    if let Arg::Path(p) = p {
+                        Some(format!("`{}`", dotted(p)))
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            cx.diags.push(
+                Diagnostic::error(
+                    codes::FIELD_REQUIRED_BY,
+                    format!(
+                        "`{}` needs {} with a `{key}`",
+                        dotted(guard),
+                        via.join(" or ")
+                    ),
+                )
+                .label(
+                    span_of(decl, guard),
+                    format!("nothing reached through {} has a `{key}`", via.join(" or ")),
+                )
+                .help(format!(
+                    "set `{key}` on the container that should receive the traffic"
+                )),
+            );
+        }
+    }
+}
+
+fn scalar_json(v: &Value) -> Option<Json> {
+    Some(match v {
+        Value::Str(s) => json!(s),
+        Value::Int(n) => json!(n),
+        Value::Bool(b) => json!(b),
+        _ => return None,
+    })
 }

@@ -48,12 +48,12 @@ pub fn order(resolved: &Resolved<'_>, stdlib: &Stdlib) -> (Order, Vec<Diagnostic
         .chain(resolved.project.map(|p| (PROJECT, p)));
     for (name, item) in items {
         for (target, span) in references(item, stdlib) {
-            // Outputs cannot be referred to (checking says so); an edge to
-            // one would only invent cycles.
+            // Outputs cannot be referred to (checking says so), and poisoned
+            // names are already reported: edges to them would only invent cycles.
             let referable = resolved
                 .symbols
                 .get(&target)
-                .is_some_and(|s| s.kind != SymbolKind::Output);
+                .is_some_and(|s| !matches!(s.kind, SymbolKind::Output | SymbolKind::Poisoned));
             if referable {
                 edges.entry((name.to_string(), target)).or_insert(span);
             }

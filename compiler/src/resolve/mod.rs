@@ -90,8 +90,11 @@ pub fn resolve<'a>(programs: &[&'a Program], stdlib: &Stdlib) -> (Resolved<'a>, 
                 ItemKind::Error { name: Some(name) } => (name, SymbolKind::Poisoned),
                 ItemKind::Error { name: None } => continue,
             };
-            if let Some(prev) = out.symbols.get(&name.name) {
+            if let Some(prev) = out.symbols.get_mut(&name.name) {
                 diags.push(errors::duplicate_name(&name.name, name.span, prev.span));
+                // Which of the two a use means is unknowable: uses stay
+                // silent rather than cascade into kind or cycle errors.
+                prev.kind = SymbolKind::Poisoned;
                 continue;
             }
             out.symbols.insert(
