@@ -277,11 +277,12 @@ fn ecs_defaults_hold_everywhere() {
     }
     let cluster = &all_of(&t, "AWS::ECS::Cluster")[0]["Properties"];
     assert_eq!(cluster["ClusterSettings"][0]["Value"], "enabled");
+    let providers = &all_of(&t, "AWS::ECS::ClusterCapacityProviderAssociations")[0]["Properties"];
     assert_eq!(
-        cluster["DefaultCapacityProviderStrategy"][1]["CapacityProvider"],
+        providers["DefaultCapacityProviderStrategy"][1]["CapacityProvider"],
         "FARGATE_SPOT"
     );
-    assert_eq!(cluster["DefaultCapacityProviderStrategy"][1]["Weight"], 3);
+    assert_eq!(providers["DefaultCapacityProviderStrategy"][1]["Weight"], 3);
 }
 
 #[test]
