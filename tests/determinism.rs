@@ -44,6 +44,7 @@ fn declaration_order_does_not_change_output() {
             .to_string_lossy()
             .replace(['_', '.'], "-");
         let shuffled = compile(Input {
+            param_exprs: Default::default(),
             sources,
             files,
             params,

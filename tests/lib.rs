@@ -76,6 +76,7 @@ pub fn compile_path(path: &Path) -> Compilation {
         .to_string_lossy()
         .replace(['_', '.'], "-");
     compile(Input {
+        param_exprs: Default::default(),
         sources,
         files,
         params,
@@ -87,6 +88,7 @@ pub fn compile_text(name: &str, text: &str) -> Compilation {
     let mut sources = Sources::new();
     let files = vec![sources.add(name, text)];
     compile(Input {
+        param_exprs: Default::default(),
         sources,
         files,
         params: directives(text),

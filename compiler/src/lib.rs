@@ -27,6 +27,10 @@ pub struct Input {
     pub sources: Sources,
     pub files: Vec<FileId>,
     pub params: BTreeMap<String, String>,
+    /// Values from a params file, as Cairn expressions (`"prod"`, `3`,
+    /// `50Gi`), with where they came from (`params.json: env`).
+    /// `params` wins over these.
+    pub param_exprs: BTreeMap<String, (String, String)>,
     pub default_name: String,
 }
 
@@ -39,6 +43,8 @@ pub struct Compilation {
     /// Present only when there is no error: nothing partial is ever written.
     pub output: Option<emit::Output>,
     pub program: Option<ir::Program>,
+    /// Declarations and what each refers to, for `cairn graph`.
+    pub picture: graph::render::Picture,
 }
 
 impl Compilation {
@@ -52,6 +58,7 @@ pub fn compile(input: Input) -> Compilation {
         mut sources,
         files,
         params,
+        param_exprs,
         default_name,
     } = input;
     let stdlib = match schema::Stdlib::get() {
@@ -69,6 +76,7 @@ pub fn compile(input: Input) -> Compilation {
                 diagnostics: vec![d],
                 output: None,
                 program: None,
+                picture: Default::default(),
             };
         }
     };
@@ -84,13 +92,30 @@ pub fn compile(input: Input) -> Compilation {
     diags.extend(d);
     let (order, d) = graph::order(&resolved, stdlib);
     diags.extend(d);
-    let param_values: BTreeMap<String, check::ParamValue> = params
-        .into_iter()
-        .map(|(k, v)| {
-            let file = sources.add(format!("--param {k}"), v.clone());
-            (k, check::ParamValue { text: v, file })
-        })
-        .collect();
+    let picture = declaration_picture(&resolved, &order);
+    let mut param_values: BTreeMap<String, check::ParamValue> = BTreeMap::new();
+    for (k, (origin, text)) in param_exprs {
+        let file = sources.add(origin, text.clone());
+        param_values.insert(
+            k,
+            check::ParamValue {
+                text,
+                file,
+                expression: true,
+            },
+        );
+    }
+    for (k, v) in params {
+        let file = sources.add(format!("--param {k}"), v.clone());
+        param_values.insert(
+            k,
+            check::ParamValue {
+                text: v,
+                file,
+                expression: false,
+            },
+        );
+    }
     let (program, d) = check::check(&resolved, &order, stdlib, &param_values, &default_name);
     diags.extend(d);
     let mut output = None;
@@ -112,5 +137,30 @@ pub fn compile(input: Input) -> Compilation {
         diagnostics: diags,
         output,
         program: Some(program),
+        picture,
     }
+}
+
+fn declaration_picture(
+    resolved: &resolve::Resolved<'_>,
+    order: &graph::Order,
+) -> graph::render::Picture {
+    use resolve::SymbolKind;
+    let mut p = graph::render::Picture::default();
+    for (name, s) in &resolved.symbols {
+        let kind = match &s.kind {
+            SymbolKind::Param => "param",
+            SymbolKind::Let => "let",
+            SymbolKind::Output => "output",
+            SymbolKind::Decl { kind } => kind.as_str(),
+            SymbolKind::Poisoned => "?",
+        };
+        p.nodes.insert(name.clone(), format!("{kind} {name}"));
+    }
+    for (from, to) in order.edges.keys() {
+        if p.nodes.contains_key(from) && p.nodes.contains_key(to) {
+            p.edges.insert((from.clone(), to.clone()));
+        }
+    }
+    p
 }

@@ -226,3 +226,149 @@ fn a_directory_program_is_one_namespace() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(dir.join("out/prog.template.json").exists());
 }
+
+#[test]
+fn diagnostics_as_json_and_github_annotations() {
+    let dir = scratch();
+    std::fs::write(dir.join("bad.cairn"), "network main {\n  zones = 9\n}\n").unwrap();
+    let o = cairn(&["check", "bad.cairn", "--format", "json"], &dir);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["errors"], 1);
+    let d = &v["diagnostics"][0];
+    assert_eq!(
+        (d["code"].as_str(), d["line"].as_u64(), d["column"].as_u64()),
+        (Some("E0209"), Some(2), Some(11))
+    );
+    assert_eq!(d["file"], "bad.cairn");
+    assert!(d["help"].as_str().unwrap().contains("zones = 6"));
+    let o = cairn(&["check", "bad.cairn", "--format", "github"], &dir);
+    let line = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        line.starts_with("::error file=bad.cairn,line=2,col=11,"),
+        "{line}"
+    );
+    assert!(line.contains("title=E0209 out-of-range::"), "{line}");
+    let o = cairn(
+        &[
+            "check",
+            &repo().join("examples/retail").display().to_string(),
+            "--format",
+            "json",
+        ],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["errors"], 0,
+        "a clean program still prints a parseable report"
+    );
+}
+
+#[test]
+fn graph_prints_declarations_and_resources() {
+    let dir = scratch();
+    let retail = repo().join("examples/retail").display().to_string();
+    let o = cairn(&["graph", &retail], &dir);
+    assert_eq!(o.status.code(), Some(0));
+    let dot = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(dot.starts_with("digraph cairn {"));
+    assert!(
+        dot.contains("\"workers\" -> \"retail\";") && dot.contains("\"retail\" -> \"main\";"),
+        "{dot}"
+    );
+    assert!(dot.contains("[label=\"cluster retail\"]"));
+    let o = cairn(
+        &["graph", &retail, "--graph-format", "mermaid", "--resources"],
+        &dir,
+    );
+    let m = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        m.starts_with("flowchart LR") && m.contains("RetailCluster (AWS::EKS::Cluster)"),
+        "{m}"
+    );
+    assert_eq!(
+        cairn(&["graph", &retail], &dir).stdout,
+        o_stdout(&retail, &dir),
+        "stable output"
+    );
+}
+
+fn o_stdout(program: &str, dir: &Path) -> Vec<u8> {
+    cairn(&["graph", program], dir).stdout
+}
+
+#[test]
+fn params_files_json_and_cairn_with_flags_winning() {
+    let dir = scratch();
+    std::fs::write(dir.join("p.cairn"), "param zones: int\nparam stage: string\nnetwork main {\n  zones = zones\n}\noutput s = stage\n").unwrap();
+    std::fs::write(dir.join("p.json"), "{\"zones\": 2, \"stage\": \"prod\"}").unwrap();
+    std::fs::write(
+        dir.join("p.params.cairn"),
+        "// staging\nzones = 3\nstage = \"staging\"\n",
+    )
+    .unwrap();
+    let value = |args: &[&str]| {
+        let mut all = vec!["build", "p.cairn", "-o", "out"];
+        all.extend_from_slice(args);
+        let o = cairn(&all, &dir);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let t: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join("out/p.template.json")).unwrap(),
+        )
+        .unwrap();
+        t["Outputs"]["S"]["Value"].as_str().unwrap().to_string()
+    };
+    assert_eq!(value(&["--params", "p.json"]), "prod");
+    assert_eq!(value(&["--params", "p.params.cairn"]), "staging");
+    assert_eq!(value(&["--params", "p.json", "--param", "stage=qa"]), "qa");
+    std::fs::write(
+        dir.join("bad.json"),
+        "{\"zones\": \"two\", \"stage\": \"x\"}",
+    )
+    .unwrap();
+    let o = cairn(&["check", "p.cairn", "--params", "bad.json"], &dir);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("E0110") && stderr(&o).contains("bad.json: zones"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_directory_program_equals_its_single_file_form() {
+    let dir = scratch();
+    let files = [
+        ("a.cairn", "project {\n  name = \"same\"\n}\n\nnetwork main {\n  zones = 2\n}\n"),
+        ("b.cairn", "cluster k {\n  network = main\n  admins  = [\"arn:aws:iam::1:role/a\"]\n}\n"),
+        ("c.cairn", "nodegroup n {\n  cluster        = k\n  instance_types = [\"m5.large\"]\n}\n\noutput e = k.endpoint\n"),
+    ];
+    std::fs::create_dir_all(dir.join("prog")).unwrap();
+    let mut one = String::new();
+    for (name, text) in files {
+        std::fs::write(dir.join("prog").join(name), text).unwrap();
+        one.push_str(text);
+        one.push('\n');
+    }
+    std::fs::write(dir.join("one.cairn"), one).unwrap();
+    assert_eq!(
+        cairn(&["build", "prog", "-o", "a"], &dir).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        cairn(&["build", "one.cairn", "-o", "b"], &dir)
+            .status
+            .code(),
+        Some(0)
+    );
+    for f in ["same.template.json", "cairn.build.json"] {
+        assert_eq!(
+            std::fs::read(dir.join("a").join(f)).unwrap(),
+            std::fs::read(dir.join("b").join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}

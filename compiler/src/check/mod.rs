@@ -30,6 +30,9 @@ pub use expr::describe;
 pub struct ParamValue {
     pub text: String,
     pub file: FileId,
+    /// Written as a Cairn expression (a params file): strings are quoted.
+    /// On the command line a string parameter takes the text as it is.
+    pub expression: bool,
 }
 
 pub struct Checker<'a> {
@@ -224,7 +227,7 @@ impl Checker<'_> {
         };
         match (given, default) {
             (Some(pv), _) => {
-                if t == Type::String {
+                if t == Type::String && !pv.expression {
                     return Value::Str(pv.text.clone());
                 }
                 let (expr, diags) = crate::syntax::parse_expr(&pv.text, pv.file);

@@ -8,7 +8,11 @@ use std::path::Path;
 
 /// Compiles, prints diagnostics; the compilation when there are no errors.
 fn compile(common: &Common) -> Result<cairn::Compilation, i32> {
-    let loaded = match input::load(&common.program, &common.params) {
+    let loaded = match input::load(
+        &common.program,
+        &common.params,
+        common.params_file.as_deref(),
+    ) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: {e}");
@@ -31,11 +35,24 @@ fn compile(common: &Common) -> Result<cairn::Compilation, i32> {
     } else {
         c.diagnostics.clone()
     };
-    if !shown.is_empty() {
-        eprint!(
+    match common.format {
+        // Machine formats go to stdout, complete even when empty, so a
+        // pipeline can always parse what it gets.
+        super::Format::Json => {
+            let report = cairn::diagnostics::machine::to_json(&shown, &c.sources);
+            print!("{}", cairn::emit::pretty(&report));
+        }
+        super::Format::Github => print!(
             "{}",
-            render_all(&shown, &c.sources, common.render_options())
-        );
+            cairn::diagnostics::machine::to_github(&shown, &c.sources)
+        ),
+        super::Format::Text if !shown.is_empty() => {
+            eprint!(
+                "{}",
+                render_all(&shown, &c.sources, common.render_options())
+            )
+        }
+        super::Format::Text => {}
     }
     if c.has_errors() || c.output.is_none() {
         return Err(1);
@@ -162,4 +179,32 @@ fn compare(files: &BTreeMap<String, String>, out: &Path) -> i32 {
     } else {
         0
     }
+}
+
+pub fn graph(common: &Common, format: super::GraphFormat, resources: bool) -> i32 {
+    let c = match compile(common) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let picture = if resources {
+        let Some(out) = &c.output else { return 1 };
+        let mut p = cairn::graph::render::Picture::default();
+        for (path, text) in &out.files {
+            if path.ends_with(".template.json") {
+                if let Ok(t) = serde_json::from_str::<serde_json::Value>(text) {
+                    let q = cairn::graph::render::resources(&t);
+                    p.nodes.extend(q.nodes);
+                    p.edges.extend(q.edges);
+                }
+            }
+        }
+        p
+    } else {
+        c.picture
+    };
+    match format {
+        super::GraphFormat::Dot => print!("{}", cairn::graph::render::dot(&picture)),
+        super::GraphFormat::Mermaid => print!("{}", cairn::graph::render::mermaid(&picture)),
+    }
+    0
 }

@@ -11,7 +11,11 @@ pub struct Loaded {
 }
 
 /// A file, or every `.cairn` file directly in a directory, sorted by name.
-pub fn load(path: &Path, params: &[(String, String)]) -> Result<Loaded, String> {
+pub fn load(
+    path: &Path,
+    params: &[(String, String)],
+    params_file: Option<&Path>,
+) -> Result<Loaded, String> {
     let mut paths = vec![];
     if path.is_dir() {
         let entries = std::fs::read_dir(path)
@@ -57,11 +61,90 @@ pub fn load(path: &Path, params: &[(String, String)]) -> Result<Loaded, String> 
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
+    let param_exprs = match params_file {
+        Some(f) => read_params_file(f)?,
+        None => Default::default(),
+    };
     let input = cairn::Input {
         sources,
         files,
         params: params.iter().cloned().collect(),
+        param_exprs,
         default_name,
     };
     Ok(Loaded { input, diagnostics })
+}
+
+/// A params file: a JSON object, or a `.cairn` file of `name = value` lines.
+/// Each value becomes Cairn expression text, labelled with the file and key
+/// so a wrong value is reported there.
+fn read_params_file(
+    path: &Path,
+) -> Result<std::collections::BTreeMap<String, (String, String)>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let shown = path.display().to_string();
+    let mut out = std::collections::BTreeMap::new();
+    if path.extension().is_some_and(|e| e == "json") {
+        let v: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("`{shown}` is not valid JSON: {e}"))?;
+        let obj = v
+            .as_object()
+            .ok_or_else(|| format!("`{shown}` must hold one JSON object of parameter values"))?;
+        for (k, v) in obj {
+            out.insert(k.clone(), (format!("{shown}: {k}"), json_to_cairn(v)));
+        }
+        return Ok(out);
+    }
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with("//") {
+            continue;
+        }
+        let (k, v) = line
+            .split_once('=')
+            .ok_or_else(|| format!("{shown}:{}: expected `name = value`, found `{line}`", n + 1))?;
+        out.insert(
+            k.trim().to_string(),
+            (
+                format!("{shown}:{}: {}", n + 1, k.trim()),
+                v.trim().to_string(),
+            ),
+        );
+    }
+    Ok(out)
+}
+
+fn json_to_cairn(v: &serde_json::Value) -> String {
+    use serde_json::Value as J;
+    match v {
+        J::Object(m) => {
+            let parts: Vec<String> = m
+                .iter()
+                .map(|(k, x)| {
+                    format!(
+                        "{} = {}",
+                        serde_json::to_string(k).unwrap_or_default(),
+                        json_to_cairn(x)
+                    )
+                })
+                .collect();
+            format!("{{ {} }}", parts.join(", "))
+        }
+        J::Array(a) => format!(
+            "[{}]",
+            a.iter().map(json_to_cairn).collect::<Vec<_>>().join(", ")
+        ),
+        J::String(s)
+            if s.chars().next().is_some_and(|c| c.is_ascii_digit()) && !s.contains(' ') =>
+        {
+            // Quantities such as "50Gi" are written as strings in JSON.
+            if s.parse::<f64>().is_ok() {
+                serde_json::to_string(s).unwrap_or_default()
+            } else {
+                s.clone()
+            }
+        }
+        other => other.to_string(),
+    }
 }

@@ -39,6 +39,18 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Print the dependency graph of the declarations (or, with
+    /// `--resources`, of the CloudFormation resources).
+    Graph {
+        #[command(flatten)]
+        common: Common,
+        /// Graph notation.
+        #[arg(long = "graph-format", value_enum, default_value_t = GraphFormat::Dot)]
+        graph_format: GraphFormat,
+        /// Resources and their references instead of declarations.
+        #[arg(long)]
+        resources: bool,
+    },
     /// Show the long explanation of a diagnostic code, e.g. `cairn explain E0201`.
     Explain { code: String },
 }
@@ -50,11 +62,32 @@ pub struct Common {
     /// Set a parameter: `--param name=value` (repeatable).
     #[arg(long = "param", value_parser = parse_param)]
     params: Vec<(String, String)>,
+    /// Parameter values from a file: JSON, or `.cairn` lines `name = value`.
+    /// `--param` wins over it.
+    #[arg(long = "params")]
+    params_file: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
+    /// How diagnostics are printed: for people, as JSON, or as GitHub
+    /// Actions annotations.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Dot,
+    Mermaid,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Github,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -83,6 +116,11 @@ pub fn run(args: Vec<OsString>) -> i32 {
     match cli.command {
         Command::Check { common } => build::check(&common),
         Command::Build { common, out, check } => build::build(&common, &out, check),
+        Command::Graph {
+            common,
+            graph_format,
+            resources,
+        } => build::graph(&common, graph_format, resources),
         Command::Explain { code } => explain(&code),
     }
 }

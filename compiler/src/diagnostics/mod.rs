@@ -9,6 +9,7 @@
 //! `include_str!`, and by a test for orphaned files).
 
 pub mod codes;
+pub mod machine;
 mod render;
 
 pub use codes::Code;

@@ -11,6 +11,7 @@
 //! only names are needed to build it.
 
 mod refs;
+pub mod render;
 
 use crate::diagnostics::{codes, Diagnostic};
 use crate::resolve::{Resolved, SymbolKind};

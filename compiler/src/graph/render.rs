@@ -1,0 +1,110 @@
+//! The dependency graph for people: Graphviz DOT or Mermaid, in a stable
+//! order (nodes and edges sorted), with labels like `cluster retail`.
+
+use serde_json::Value as Json;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Nodes (id -> label) and edges (from depends on to).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Picture {
+    pub nodes: BTreeMap<String, String>,
+    pub edges: BTreeSet<(String, String)>,
+}
+
+pub fn dot(p: &Picture) -> String {
+    let mut s = String::from(
+        "digraph cairn {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n",
+    );
+    for (id, label) in &p.nodes {
+        s.push_str(&format!("  {} [label={}];\n", quote(id), quote(label)));
+    }
+    for (from, to) in &p.edges {
+        s.push_str(&format!("  {} -> {};\n", quote(from), quote(to)));
+    }
+    s.push_str("}\n");
+    s
+}
+
+pub fn mermaid(p: &Picture) -> String {
+    let ids: BTreeMap<&String, String> = p
+        .nodes
+        .keys()
+        .enumerate()
+        .map(|(i, k)| (k, format!("n{i}")))
+        .collect();
+    let mut s = String::from("flowchart LR\n");
+    for (id, label) in &p.nodes {
+        let n = ids.get(id).cloned().unwrap_or_default();
+        s.push_str(&format!("  {n}[\"{}\"]\n", label.replace('"', "#quot;")));
+    }
+    for (from, to) in &p.edges {
+        if let (Some(a), Some(b)) = (ids.get(from), ids.get(to)) {
+            s.push_str(&format!("  {a} --> {b}\n"));
+        }
+    }
+    s
+}
+
+fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// Resources of a template and what each refers to (`Ref`, `Fn::GetAtt`,
+/// `Fn::Sub` variables, `DependsOn`).
+pub fn resources(template: &Json) -> Picture {
+    let mut p = Picture::default();
+    let Some(res) = template.get("Resources").and_then(Json::as_object) else {
+        return p;
+    };
+    for (id, r) in res {
+        let ty = r.get("Type").and_then(Json::as_str).unwrap_or("");
+        p.nodes.insert(id.clone(), format!("{id} ({ty})"));
+        let mut targets = BTreeSet::new();
+        collect(r, &mut targets);
+        for t in targets
+            .into_iter()
+            .filter(|t| res.contains_key(t) && t != id)
+        {
+            p.edges.insert((id.clone(), t));
+        }
+    }
+    p
+}
+
+fn collect(v: &Json, out: &mut BTreeSet<String>) {
+    match v {
+        Json::Object(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x) {
+                    ("Ref", Json::String(t)) => {
+                        out.insert(t.clone());
+                    }
+                    ("Fn::GetAtt", Json::Array(a)) => {
+                        if let Some(Json::String(t)) = a.first() {
+                            out.insert(t.clone());
+                        }
+                    }
+                    ("DependsOn", Json::Array(a)) => {
+                        out.extend(a.iter().filter_map(|t| t.as_str().map(String::from)))
+                    }
+                    ("Fn::Sub", x) => {
+                        let text = match x {
+                            Json::String(s) => s.as_str(),
+                            Json::Array(a) => a.first().and_then(Json::as_str).unwrap_or(""),
+                            _ => "",
+                        };
+                        for part in text.split("${").skip(1) {
+                            if let Some(name) = part.split('}').next() {
+                                out.insert(name.split('.').next().unwrap_or(name).to_string());
+                            }
+                        }
+                        collect(x, out);
+                    }
+                    _ => collect(x, out),
+                }
+            }
+        }
+        Json::Array(a) => a.iter().for_each(|x| collect(x, out)),
+        _ => {}
+    }
+}
