@@ -56,6 +56,10 @@ codes! {
     UNSUPPORTED_DECLARATION = "E0111", "unsupported-declaration";
     UNKNOWN_TYPE = "E0112", "unknown-type";
     UNKNOWN_FUNCTION = "E0113", "unknown-function";
+    MISSING_MODULE_ARGUMENT = "E0115", "missing-module-argument";
+    UNKNOWN_MODULE_ARGUMENT = "E0116", "unknown-module-argument";
+    MODULE_CYCLE = "E0117", "module-cycle";
+    MODULE_NOT_FOUND = "E0118", "module-not-found";
     TYPE_MISMATCH = "E0201", "type-mismatch";
     MISSING_FIELD = "E0202", "missing-field";
     UNKNOWN_FIELD = "E0203", "unknown-field";

@@ -12,6 +12,7 @@ pub mod reference;
 #[cfg(test)]
 mod tests;
 mod types;
+pub mod walk;
 
 pub use load::load;
 pub use types::{Arg, CheckCall, EnumSchema, Export, FieldSchema, KindSchema, Type, WhenBlock};
