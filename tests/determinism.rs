@@ -45,6 +45,7 @@ fn declaration_order_does_not_change_output() {
             .replace(['_', '.'], "-");
         let shuffled = compile(Input {
             param_exprs: Default::default(),
+            loader: Some(cairn_tests::disk_loader()),
             sources,
             files,
             params,

@@ -61,6 +61,14 @@ pub fn program_files(path: &Path) -> Vec<PathBuf> {
     }
 }
 
+/// Module files are read from disk, relative to the repository root (the
+/// names cases are compiled under).
+pub fn disk_loader() -> cairn::resolve::modules::Loader {
+    std::sync::Arc::new(|p: &str| {
+        std::fs::read_to_string(repo_root().join(p)).map_err(|e| e.to_string())
+    })
+}
+
 pub fn compile_path(path: &Path) -> Compilation {
     let mut sources = Sources::new();
     let mut files = vec![];
@@ -77,6 +85,7 @@ pub fn compile_path(path: &Path) -> Compilation {
         .replace(['_', '.'], "-");
     compile(Input {
         param_exprs: Default::default(),
+        loader: Some(disk_loader()),
         sources,
         files,
         params,
@@ -89,6 +98,7 @@ pub fn compile_text(name: &str, text: &str) -> Compilation {
     let files = vec![sources.add(name, text)];
     compile(Input {
         param_exprs: Default::default(),
+        loader: Some(disk_loader()),
         sources,
         files,
         params: directives(text),

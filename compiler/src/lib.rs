@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 
 /// One compilation's input: the program's files (already in `sources`),
 /// `--param` values, and the stack name to use when no `project` names one.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Input {
     pub sources: Sources,
     pub files: Vec<FileId>,
@@ -32,6 +32,8 @@ pub struct Input {
     /// `params` wins over these.
     pub param_exprs: BTreeMap<String, (String, String)>,
     pub default_name: String,
+    /// Reads module files; without one, a `module` is an error.
+    pub loader: Option<resolve::modules::Loader>,
 }
 
 #[derive(Debug)]
@@ -60,6 +62,7 @@ pub fn compile(input: Input) -> Compilation {
         params,
         param_exprs,
         default_name,
+        loader,
     } = input;
     let stdlib = match schema::Stdlib::get() {
         Ok(s) => s,
@@ -87,8 +90,11 @@ pub fn compile(input: Input) -> Compilation {
         diags.extend(d);
         programs.push(prog);
     }
+    let (expansion, d) = resolve::modules::expand(&programs, &mut sources, loader.as_ref(), stdlib);
+    diags.extend(d);
+    programs.extend(expansion.programs);
     let refs: Vec<&syntax::ast::Program> = programs.iter().collect();
-    let (resolved, d) = resolve::resolve(&refs, stdlib);
+    let (resolved, d) = resolve::resolve(&refs, stdlib, &expansion.instances);
     diags.extend(d);
     let (order, d) = graph::order(&resolved, stdlib);
     diags.extend(d);
@@ -154,6 +160,7 @@ fn declaration_picture(
             SymbolKind::Output => "output",
             SymbolKind::Decl { kind } => kind.as_str(),
             SymbolKind::Poisoned => "?",
+            SymbolKind::Module { .. } => "module",
         };
         p.nodes.insert(name.clone(), format!("{kind} {name}"));
     }

@@ -297,3 +297,19 @@ pub fn invalid_stack_name(name: &str, span: Span) -> Diagnostic {
     )
     .help("use a name like `retail` or `retail-prod`")
 }
+
+pub fn unknown_output(module: &str, output: &str, span: Span, outputs: &[&str]) -> Diagnostic {
+    let near = crate::diagnostics::closest(output, outputs.iter().copied());
+    let d = Diagnostic::error(
+        codes::UNKNOWN_ATTRIBUTE,
+        format!("module `{module}` has no output `{output}`"),
+    )
+    .label(span, "not an output of the module");
+    match near {
+        Some(n) => d.help(format!("did you mean `{module}.{n}`?")),
+        None => d.help(format!(
+            "`{module}` outputs {}; add `output {output} = ...` to the module to read it",
+            list_names(outputs)
+        )),
+    }
+}

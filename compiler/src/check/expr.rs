@@ -109,6 +109,15 @@ impl Checker<'_> {
                 decl: name.to_string(),
                 kind: kind.to_string(),
             },
+            // A param or let that holds a declaration of the right kind.
+            Some(SymbolKind::Param | SymbolKind::Let) if matches!(self.values.get(name), Some(Value::Ref { kind: k, .. }) if k == kind) => {
+                self.values.get(name).cloned().unwrap_or(Value::Poison)
+            }
+            Some(SymbolKind::Param | SymbolKind::Let)
+                if matches!(self.values.get(name), Some(Value::Poison) | None) =>
+            {
+                Value::Poison
+            }
             Some(SymbolKind::Poisoned) => Value::Poison,
             Some(other) => {
                 let actual = match other {
@@ -116,6 +125,7 @@ impl Checker<'_> {
                     SymbolKind::Param => "the parameter".to_string(),
                     SymbolKind::Let => "the value".to_string(),
                     SymbolKind::Output => "the output".to_string(),
+                    SymbolKind::Module { .. } => "the module".to_string(),
                     SymbolKind::Poisoned => String::new(),
                 };
                 let near = self.closest_of_kind(name, kind);
@@ -209,6 +219,21 @@ impl Checker<'_> {
                 decl: name.to_string(),
                 kind,
             },
+            Some(SymbolKind::Module { outputs }) => {
+                let first = outputs
+                    .keys()
+                    .next()
+                    .cloned()
+                    .unwrap_or_else(|| "output".to_string());
+                let help = format!("read one of its outputs, like `{name}.{first}`");
+                self.diags.push(errors::type_mismatch(
+                    "a value",
+                    &format!("the module `{name}`"),
+                    span,
+                    Some(help),
+                ));
+                Value::Poison
+            }
             Some(SymbolKind::Poisoned) => Value::Poison,
             Some(SymbolKind::Output) => {
                 self.diags.push(errors::type_mismatch("a value", &format!("the output `{name}`"), span, Some("outputs are read by `cairn`'s users, not by the program; refer to what the output refers to".into())));
@@ -289,6 +314,22 @@ impl Checker<'_> {
     }
 
     fn member(&mut self, base: &Expr, attr: &str, attr_span: Span, span: Span) -> Value {
+        // `instance.output`: the value the module's output reads.
+        if let ExprKind::Ident(n) = &base.kind {
+            if let Some(SymbolKind::Module { outputs }) =
+                self.symbols.get(n).map(|s| s.kind.clone())
+            {
+                return match outputs.get(attr) {
+                    Some(internal) => self.lookup(internal, span),
+                    None => {
+                        let names: Vec<&str> = outputs.keys().map(String::as_str).collect();
+                        self.diags
+                            .push(errors::unknown_output(n, attr, attr_span, &names));
+                        Value::Poison
+                    }
+                };
+            }
+        }
         match self.eval(base) {
             Value::Ref { decl, kind } => {
                 let Some(schema) = self.stdlib.kind(&kind) else {

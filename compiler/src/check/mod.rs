@@ -265,6 +265,9 @@ impl Checker<'_> {
                 (n, []) => match Type::builtin(n) {
                     Some(t) => t,
                     None if self.stdlib.enums.contains_key(n) => Type::Enum(n.to_string()),
+                    // A declaration passed in: how modules receive the
+                    // network or cluster they build on.
+                    None if self.stdlib.kinds.contains_key(n) => Type::Kind(n.to_string()),
                     None => {
                         self.diags.push(errors::unknown_type(n, name.span));
                         return None;

@@ -65,7 +65,12 @@ pub fn load(
         Some(f) => read_params_file(f)?,
         None => Default::default(),
     };
+    // Modules are read relative to the working directory, as the program's
+    // own file names are.
+    let loader: cairn::resolve::modules::Loader =
+        std::sync::Arc::new(|p: &str| std::fs::read_to_string(p).map_err(|e| e.to_string()));
     let input = cairn::Input {
+        loader: Some(loader),
         sources,
         files,
         params: params.iter().cloned().collect(),

@@ -60,6 +60,19 @@ pub fn order(resolved: &Resolved<'_>, stdlib: &Stdlib) -> (Order, Vec<Diagnostic
             }
         }
     }
+    // A module instance stands for its outputs: whoever reads `web.url`
+    // comes after the value behind it.
+    for (name, s) in &resolved.symbols {
+        if let SymbolKind::Module { outputs } = &s.kind {
+            for internal in outputs.values() {
+                if resolved.symbols.contains_key(internal) {
+                    edges
+                        .entry((name.clone(), internal.clone()))
+                        .or_insert(s.span);
+                }
+            }
+        }
+    }
     let mut g: DiGraphMap<&str, ()> = DiGraphMap::new();
     for n in &nodes {
         g.add_node(n.as_str());

@@ -7,6 +7,7 @@
 //! is broken (it is then `Poisoned`), so references to it stay silent.
 
 mod errors;
+pub mod modules;
 
 use crate::diagnostics::{closest, Diagnostic};
 use crate::schema::Stdlib;
@@ -21,6 +22,10 @@ pub enum SymbolKind {
     Output,
     Decl {
         kind: String,
+    },
+    /// A module instance: its outputs, and the value each reads.
+    Module {
+        outputs: BTreeMap<String, String>,
     },
     /// Declared, but broken or unsupported: references to it are accepted
     /// silently, since its own diagnostic already says what is wrong.
@@ -41,7 +46,11 @@ pub struct Resolved<'a> {
     pub project: Option<&'a Item>,
 }
 
-pub fn resolve<'a>(programs: &[&'a Program], stdlib: &Stdlib) -> (Resolved<'a>, Vec<Diagnostic>) {
+pub fn resolve<'a>(
+    programs: &[&'a Program],
+    stdlib: &Stdlib,
+    instances: &BTreeMap<String, modules::Instance>,
+) -> (Resolved<'a>, Vec<Diagnostic>) {
     let mut out = Resolved::default();
     let mut diags = vec![];
     for prog in programs {
@@ -71,13 +80,16 @@ pub fn resolve<'a>(programs: &[&'a Program], stdlib: &Stdlib) -> (Resolved<'a>, 
                         (name, SymbolKind::Poisoned)
                     }
                 }
-                ItemKind::Module { name, .. } => {
-                    diags.push(errors::unsupported(
-                        item.span,
-                        "module instantiation is not supported yet",
-                    ));
-                    (name, SymbolKind::Poisoned)
-                }
+                ItemKind::Module { name, .. } => match instances.get(&name.name) {
+                    Some(i) => (
+                        name,
+                        SymbolKind::Module {
+                            outputs: i.outputs.clone(),
+                        },
+                    ),
+                    // Not instantiated: its own diagnostic says why.
+                    None => (name, SymbolKind::Poisoned),
+                },
                 ItemKind::KindDef { name, .. }
                 | ItemKind::EnumDef { name, .. }
                 | ItemKind::TypeDef { name, .. } => {
