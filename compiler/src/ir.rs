@@ -194,6 +194,11 @@ pub struct Project {
     pub name: String,
     pub region: Option<String>,
     pub tags: BTreeMap<String, String>,
+    /// Declarations whose stateful resources may be replaced.
+    pub allow_replace: Vec<String>,
+    /// Declarations whose stateful resources may be deleted (usually ones
+    /// already removed from the program).
+    pub allow_delete: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

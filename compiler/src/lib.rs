@@ -171,3 +171,4 @@ fn declaration_picture(
     }
     p
 }
+pub mod plan;

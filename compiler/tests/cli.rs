@@ -372,3 +372,59 @@ fn a_directory_program_equals_its_single_file_form() {
         );
     }
 }
+
+#[test]
+fn plan_exit_codes_and_saved_plan() {
+    let dir = scratch();
+    let retail = repo().join("examples/retail").display().to_string();
+    let deployed = repo()
+        .join("examples/retail/deployed")
+        .display()
+        .to_string();
+    let o = cairn(
+        &[
+            "plan",
+            &retail,
+            "--against",
+            &deployed,
+            "--detailed-exitcode",
+            "--out",
+            "plan.json",
+        ],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(2), "changes: {}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        text.contains("± replace   BatchFargateProfile")
+            && text.contains("allow_delete = [\"legacy_images\"]"),
+        "{text}"
+    );
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(saved["version"], 1);
+    assert_eq!(saved["summary"]["blocked"], 1);
+    assert_eq!(
+        cairn(&["build", &retail, "-o", "now"], &dir).status.code(),
+        Some(0)
+    );
+    let o = cairn(
+        &["plan", &retail, "--against", "now", "--detailed-exitcode"],
+        &dir,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "no changes: {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert_eq!(
+        cairn(&["plan", &retail, "--against", "now"], &dir)
+            .status
+            .code(),
+        Some(0)
+    );
+    let o = cairn(&["plan", &retail, "--against", "nowhere"], &dir);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("holds no Cairn build"));
+}

@@ -211,7 +211,26 @@ impl Checker<'_> {
                 }
             }
         }
-        ir::Project { name, region, tags }
+        let names = |k: &str| match out.values.get(k) {
+            Some(Value::List(items)) => items
+                .iter()
+                .filter_map(|v| {
+                    if let Value::Str(s) = v {
+                        Some(s.clone())
+                    } else {
+                        None
+                    }
+                })
+                .collect(),
+            _ => vec![],
+        };
+        ir::Project {
+            name,
+            region,
+            tags,
+            allow_replace: names("allow_replace"),
+            allow_delete: names("allow_delete"),
+        }
     }
 
     fn param(
@@ -336,5 +355,7 @@ fn project_schema() -> Vec<FieldSchema> {
         field("name", Type::String, true),
         field("region", Type::Region, true),
         field("tags", Type::Map(Box::new(Type::String)), true),
+        field("allow_replace", Type::List(Box::new(Type::String)), true),
+        field("allow_delete", Type::List(Box::new(Type::String)), true),
     ]
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Compiles, prints diagnostics; the compilation when there are no errors.
-fn compile(common: &Common) -> Result<cairn::Compilation, i32> {
+pub fn compile(common: &Common) -> Result<cairn::Compilation, i32> {
     let loaded = match input::load(
         &common.program,
         &common.params,
@@ -46,13 +46,13 @@ fn compile(common: &Common) -> Result<cairn::Compilation, i32> {
             "{}",
             cairn::diagnostics::machine::to_github(&shown, &c.sources)
         ),
-        super::Format::Text if !shown.is_empty() => {
+        super::Format::Text | super::Format::Markdown if !shown.is_empty() => {
             eprint!(
                 "{}",
                 render_all(&shown, &c.sources, common.render_options())
             )
         }
-        super::Format::Text => {}
+        super::Format::Text | super::Format::Markdown => {}
     }
     if c.has_errors() || c.output.is_none() {
         return Err(1);
@@ -92,7 +92,7 @@ pub fn build(common: &Common, out: &Path, check_only: bool) -> i32 {
 
 /// Paths a previous build recorded, so files it wrote and this one does not
 /// are removed instead of lingering.
-fn previous_files(out: &Path) -> Vec<String> {
+pub fn previous_files(out: &Path) -> Vec<String> {
     let Ok(text) = std::fs::read_to_string(out.join("cairn.build.json")) else {
         return vec![];
     };

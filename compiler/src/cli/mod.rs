@@ -5,6 +5,7 @@
 
 mod build;
 mod input;
+mod plan;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
@@ -38,6 +39,22 @@ enum Command {
         /// Write nothing; exit 1 and show the diff when the directory is stale.
         #[arg(long)]
         check: bool,
+    },
+    /// Show what deploying the program would change: offline against the
+    /// templates of an earlier build (`--against DIR`).
+    Plan {
+        #[command(flatten)]
+        common: Common,
+        /// The earlier build to compare with (the templates committed in
+        /// the repository).
+        #[arg(long)]
+        against: Option<PathBuf>,
+        /// Exit 0 when nothing changes, 2 when something does, 1 on error.
+        #[arg(long)]
+        detailed_exitcode: bool,
+        /// Also save the plan as JSON.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Print the dependency graph of the declarations (or, with
     /// `--resources`, of the CloudFormation resources).
@@ -88,6 +105,7 @@ pub enum Format {
     Text,
     Json,
     Github,
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -116,6 +134,17 @@ pub fn run(args: Vec<OsString>) -> i32 {
     match cli.command {
         Command::Check { common } => build::check(&common),
         Command::Build { common, out, check } => build::build(&common, &out, check),
+        Command::Plan {
+            common,
+            against,
+            detailed_exitcode,
+            out,
+        } => plan::run(
+            &common,
+            against.as_deref(),
+            detailed_exitcode,
+            out.as_deref(),
+        ),
         Command::Graph {
             common,
             graph_format,

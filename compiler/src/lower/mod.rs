@@ -19,8 +19,6 @@ use crate::schema::Stdlib;
 use handlebars::Handlebars;
 use serde_json::{Map, Value as Json};
 
-use std::sync::OnceLock;
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fragment {
     pub decl: String,
@@ -29,36 +27,62 @@ pub struct Fragment {
     pub manifests: Map<String, Json>,
 }
 
-/// The registry of every stdlib template, built once per process.
-fn registry(stdlib: &'static Stdlib) -> Result<&'static Handlebars<'static>, &'static str> {
-    static CELL: OnceLock<Result<Handlebars<'static>, String>> = OnceLock::new();
-    let r = CELL.get_or_init(|| {
-        let mut h = Handlebars::new();
-        h.set_strict_mode(true);
-        h.register_escape_fn(handlebars::no_escape);
-        helpers::register(&mut h, stdlib);
-        for (path, text) in &stdlib.templates {
-            // `_name.hbs` files are partials: pieces two kinds share.
-            let is_partial = path.rsplit('/').next().is_some_and(|f| f.starts_with('_'));
-            if is_partial {
-                h.register_partial(path, text)
-                    .map_err(|e| format!("{path}: {e}"))?;
-            } else {
-                h.register_template_string(path, text)
-                    .map_err(|e| format!("{path}: {e}"))?;
+/// A registry of just the templates `program` needs, and the partials they
+/// use. Parsing a template costs far more than rendering it, and a program
+/// uses a handful of kinds: registering all of them would dominate a build.
+fn registry(program: &ir::Program, stdlib: &'static Stdlib) -> Result<Handlebars<'static>, String> {
+    let mut h = Handlebars::new();
+    h.set_strict_mode(true);
+    h.register_escape_fn(handlebars::no_escape);
+    helpers::register(&mut h, stdlib);
+    let mut wanted: Vec<&str> = vec![];
+    for d in &program.decls {
+        let path = stdlib
+            .kind(&d.kind)
+            .and_then(|k| stdlib.template_for(k, d.variant.as_deref()))
+            .map(|(p, _)| p);
+        if let Some(p) = path {
+            if !wanted.contains(&p) {
+                wanted.push(p);
             }
         }
-        Ok(h)
-    });
-    match r {
-        Ok(h) => Ok(h),
-        Err(e) => Err(e.as_str()),
     }
+    let mut i = 0;
+    while let Some(path) = wanted.get(i).copied() {
+        i += 1;
+        let Some(text) = stdlib.templates.get(path) else {
+            continue;
+        };
+        for partial in partials_named(text) {
+            if let Some((p, _)) = stdlib.templates.get_key_value(partial) {
+                if !wanted.contains(&p.as_str()) {
+                    wanted.push(p.as_str());
+                }
+            }
+        }
+        // `_name.hbs` files are partials: pieces two kinds share.
+        let is_partial = path.rsplit('/').next().is_some_and(|f| f.starts_with('_'));
+        let r = if is_partial {
+            h.register_partial(path, text)
+        } else {
+            h.register_template_string(path, text)
+        };
+        r.map_err(|e| format!("{path}: {e}"))?;
+    }
+    Ok(h)
+}
+
+/// The partials a template includes: `{{> path ...}}`.
+fn partials_named(text: &str) -> impl Iterator<Item = &str> {
+    text.split("{{>")
+        .skip(1)
+        .filter_map(|rest| rest.split_whitespace().next())
+        .map(|p| p.trim_end_matches("}}"))
 }
 
 pub fn lower(program: &ir::Program, stdlib: &'static Stdlib) -> (Vec<Fragment>, Vec<Diagnostic>) {
     let mut diags = vec![];
-    let hb = match registry(stdlib) {
+    let hb = match registry(program, stdlib) {
         Ok(h) => h,
         Err(e) => {
             return (
@@ -73,7 +97,7 @@ pub fn lower(program: &ir::Program, stdlib: &'static Stdlib) -> (Vec<Fragment>, 
     let mut cx = context::Cx::new(&program.project);
     let mut out = vec![];
     for decl in &program.decls {
-        match lower_one(decl, stdlib, hb, &mut cx) {
+        match lower_one(decl, stdlib, &hb, &mut cx) {
             Ok(f) => {
                 cx.attrs.insert(decl.name.clone(), f.attrs.clone());
                 out.push(f);

@@ -1,0 +1,84 @@
+//! `cairn plan`.
+
+use super::build::{compile, previous_files};
+use super::{Common, Format};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub fn run(common: &Common, against: Option<&Path>, detailed: bool, out: Option<&Path>) -> i32 {
+    let Some(dir) = against else {
+        eprintln!("error: live plans through CloudFormation change sets are not built yet");
+        eprintln!(
+            "help: compare with an earlier build instead: `cairn plan PROGRAM --against DIR`"
+        );
+        return 1;
+    };
+    let c = match compile(common) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let (Some(output), Some(program)) = (&c.output, &c.program) else {
+        return 1;
+    };
+    let old = match read_build(dir) {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    let Ok(stdlib) = cairn::schema::Stdlib::get() else {
+        return 1;
+    };
+    let allow = cairn::plan::Allow {
+        replace: program.project.allow_replace.clone(),
+        delete: program.project.allow_delete.clone(),
+    };
+    let plan = cairn::plan::offline(&output.files, &old, stdlib, &allow);
+    match common.format {
+        Format::Json => print!("{}", cairn::plan::render::json(&plan)),
+        Format::Markdown => print!("{}", cairn::plan::render::markdown(&plan)),
+        Format::Text | Format::Github => print!(
+            "{}",
+            cairn::plan::render::text(&plan, common.render_options().color)
+        ),
+    }
+    if let Some(path) = out {
+        if let Err(e) = std::fs::write(path, cairn::plan::render::json(&plan)) {
+            eprintln!("error: cannot write `{}`: {e}", path.display());
+            return 1;
+        }
+    }
+    if plan.summary.blocked > 0 {
+        // The plan itself succeeds: it is a report. `apply` refuses it.
+        eprintln!("note: apply will refuse this plan until the blocked changes are allowed");
+    }
+    match (detailed, plan.has_changes()) {
+        (true, true) => 2,
+        _ => 0,
+    }
+}
+
+/// An earlier build: the files its `cairn.build.json` lists.
+fn read_build(dir: &Path) -> Result<BTreeMap<String, String>, String> {
+    let listed = previous_files(dir);
+    if listed.is_empty() {
+        return Err(format!(
+            "`{}` holds no Cairn build (no readable cairn.build.json)",
+            dir.display()
+        ));
+    }
+    let mut files = BTreeMap::new();
+    for rel in listed {
+        if rel.contains("..") {
+            continue;
+        }
+        match std::fs::read_to_string(dir.join(&rel)) {
+            Ok(t) => {
+                files.insert(rel, t);
+            }
+            Err(e) => return Err(format!("cannot read `{}`: {e}", dir.join(&rel).display())),
+        }
+    }
+    Ok(files)
+}

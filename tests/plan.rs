@@ -1,0 +1,182 @@
+//! Offline plans: what they report, and that the README's demo stays true.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use cairn::plan::{self, Action, Allow, Certainty};
+use cairn_tests::{compile_path, compile_text, repo_root};
+use std::collections::BTreeMap;
+
+fn files(c: &cairn::Compilation) -> BTreeMap<String, String> {
+    assert!(!c.has_errors(), "{}", cairn_tests::rendered_diagnostics(c));
+    c.output.clone().unwrap().files
+}
+
+fn allow_of(c: &cairn::Compilation) -> Allow {
+    let p = &c.program.as_ref().unwrap().project;
+    Allow {
+        replace: p.allow_replace.clone(),
+        delete: p.allow_delete.clone(),
+    }
+}
+
+fn stdlib() -> &'static cairn::schema::Stdlib {
+    cairn::schema::Stdlib::get().unwrap()
+}
+
+#[test]
+fn the_deployed_demo_is_the_build_of_previous_cairn() {
+    let dir = repo_root().join("examples/retail/deployed");
+    let built = files(&compile_path(&dir.join("previous.cairn")));
+    for (rel, text) in &built {
+        let path = dir.join(rel);
+        if std::env::var("CAIRN_BLESS").is_ok_and(|v| v == "1") {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            &have == text,
+            "{rel} is stale: run `CAIRN_BLESS=1 cargo test -p cairn-tests --test plan`"
+        );
+    }
+}
+
+#[test]
+fn the_readme_demo_shows_an_update_a_replacement_and_a_blocked_delete() {
+    let dir = repo_root().join("examples/retail/deployed");
+    let old = files(&compile_path(&dir.join("previous.cairn")));
+    let c = compile_path(&repo_root().join("examples/retail"));
+    let p = plan::offline(&files(&c), &old, stdlib(), &allow_of(&c));
+    let changes: Vec<_> = p.stacks[0]
+        .changes
+        .iter()
+        .map(|c| (c.logical_id.as_str(), c.action))
+        .collect();
+    assert_eq!(
+        changes,
+        vec![
+            ("BatchFargateProfile", Action::Replace),
+            ("LegacyImagesRepository", Action::Delete),
+            ("WorkersNodegroup", Action::Update)
+        ]
+    );
+    let replace = p.stacks[0].changes[0].replacement.clone().unwrap();
+    assert_eq!(
+        (replace.property.as_str(), replace.certainty),
+        ("Selectors", Certainty::Certain)
+    );
+    let blocked = p.stacks[0].changes[1].blocked.clone().unwrap();
+    assert_eq!(blocked.allow, "allow_delete = [\"legacy_images\"]");
+    assert_eq!(
+        p.stacks[0].changes[2].properties[0].path,
+        "ScalingConfig.MaxSize"
+    );
+    insta::assert_snapshot!("retail-plan-text", plan::render::text(&p, false));
+    insta::assert_snapshot!("retail-plan-markdown", plan::render::markdown(&p));
+    insta::assert_snapshot!("retail-plan-json", plan::render::json(&p));
+}
+
+#[test]
+fn allowing_the_delete_unblocks_it() {
+    let old = files(&compile_path(
+        &repo_root().join("examples/retail/deployed/previous.cairn"),
+    ));
+    let c = compile_path(&repo_root().join("examples/retail"));
+    let allow = Allow {
+        delete: vec!["legacy_images".into()],
+        ..Default::default()
+    };
+    let p = plan::offline(&files(&c), &old, stdlib(), &allow);
+    assert_eq!(p.summary.blocked, 0);
+    assert_eq!(p.summary.delete, 1);
+}
+
+#[test]
+fn the_same_build_plans_no_change() {
+    let c = compile_path(&repo_root().join("examples/platform"));
+    let f = files(&c);
+    let p = plan::offline(&f, &f, stdlib(), &Allow::default());
+    assert!(!p.has_changes());
+    assert!(plan::render::text(&p, false).contains("no changes"));
+}
+
+const NET: &str = "project {\n  name = \"p\"\n}\n\nnetwork main {}\n\n";
+
+#[test]
+fn renaming_a_cluster_is_refused_with_the_line_to_add() {
+    let cluster = |name: &str| {
+        format!("{NET}cluster {name} {{\n  network = main\n  admins = [\"arn:aws:iam::1:role/a\"]\n}}\n")
+    };
+    let old = files(&compile_text("a.cairn", &cluster("blue")));
+    let c = compile_text("a.cairn", &cluster("green"));
+    let p = plan::offline(&files(&c), &old, stdlib(), &allow_of(&c));
+    let deleted = p.stacks[0]
+        .changes
+        .iter()
+        .find(|c| c.logical_id == "BlueCluster")
+        .unwrap();
+    assert_eq!(deleted.action, Action::Delete);
+    assert_eq!(
+        deleted.blocked.as_ref().unwrap().allow,
+        "allow_delete = [\"blue\"]"
+    );
+    assert!(p.stacks[0]
+        .changes
+        .iter()
+        .any(|c| c.logical_id == "GreenCluster" && c.action == Action::Create));
+    assert!(
+        p.summary.blocked >= 2,
+        "the cluster and its key are both stateful"
+    );
+    // Said explicitly, the program may do it.
+    let allowed = compile_text(
+        "a.cairn",
+        &cluster("green").replace("name = \"p\"", "name = \"p\"\n  allow_delete = [\"blue\"]"),
+    );
+    let p = plan::offline(&files(&allowed), &old, stdlib(), &allow_of(&allowed));
+    assert_eq!(p.summary.blocked, 0);
+}
+
+#[test]
+fn a_create_only_change_through_a_deployed_value_is_conditional() {
+    let ng = |cluster: &str| {
+        format!("{NET}cluster a {{\n  network = main\n  admins = [\"arn:aws:iam::1:role/a\"]\n}}\n\ncluster b {{\n  network = main\n  admins = [\"arn:aws:iam::1:role/a\"]\n}}\n\nnodegroup n {{\n  cluster = {cluster}\n  instance_types = [\"m5.large\"]\n}}\n")
+    };
+    let old = files(&compile_text("a.cairn", &ng("a")));
+    let c = compile_text("a.cairn", &ng("b"));
+    let p = plan::offline(&files(&c), &old, stdlib(), &allow_of(&c));
+    let n = p.stacks[0]
+        .changes
+        .iter()
+        .find(|c| c.logical_id == "NNodegroup")
+        .unwrap();
+    assert_eq!(n.action, Action::Replace);
+    assert_eq!(
+        n.replacement.as_ref().unwrap().certainty,
+        Certainty::Conditional
+    );
+    assert_eq!(n.replacement.as_ref().unwrap().property, "ClusterName");
+}
+
+#[test]
+fn the_security_section_lists_broadening() {
+    let svc = |public: bool| {
+        format!("{NET}cluster k {{\n  network = main\n  endpoint = {}\n  {}admins = [\"arn:aws:iam::1:role/a\"]\n}}\n", if public { "both" } else { "private" }, if public { "public_cidrs = [\"203.0.113.0/24\"]\n  " } else { "" })
+    };
+    let old = files(&compile_text("a.cairn", &svc(false)));
+    let c = compile_text("a.cairn", &svc(true));
+    let p = plan::offline(&files(&c), &old, stdlib(), &allow_of(&c));
+    assert!(
+        p.security
+            .added
+            .iter()
+            .any(|l| l.contains("public Kubernetes API from [\"203.0.113.0/24\"]")),
+        "{:?}",
+        p.security
+    );
+}
