@@ -93,10 +93,10 @@ fn facts(resources: &Map<String, Json>) -> BTreeSet<String> {
                     ));
                 }
             }
-            "AWS::ElasticLoadBalancingV2::LoadBalancer" => {
-                if p.get("Scheme").and_then(Json::as_str) == Some("internet-facing") {
-                    out.insert(format!("exposure {id}: internet-facing load balancer"));
-                }
+            "AWS::ElasticLoadBalancingV2::LoadBalancer"
+                if p.get("Scheme").and_then(Json::as_str) == Some("internet-facing") =>
+            {
+                out.insert(format!("exposure {id}: internet-facing load balancer"));
             }
             _ => {}
         }
