@@ -171,4 +171,5 @@ fn declaration_picture(
     }
     p
 }
+pub mod deploy;
 pub mod plan;

@@ -5,6 +5,7 @@
 
 mod build;
 mod input;
+mod live;
 mod plan;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -52,9 +53,26 @@ enum Command {
         /// Exit 0 when nothing changes, 2 when something does, 1 on error.
         #[arg(long)]
         detailed_exitcode: bool,
-        /// Also save the plan as JSON.
+        /// Also save the plan as JSON (a live plan can then be applied
+        /// exactly: `cairn apply PLAN.json`).
         #[arg(long)]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        deploy: DeployArgs,
+    },
+    /// Deploy through CloudFormation change sets, stack by stack: from a
+    /// program (plan, show, confirm) or from a saved live plan (exactly it).
+    Apply {
+        #[command(flatten)]
+        common: Common,
+        /// Apply without asking (for CI).
+        #[arg(long)]
+        yes: bool,
+        /// Where the deployed templates and completed manifests are written.
+        #[arg(short, long, default_value = "out")]
+        out: PathBuf,
+        #[command(flatten)]
+        deploy: DeployArgs,
     },
     /// Print the dependency graph of the declarations (or, with
     /// `--resources`, of the CloudFormation resources).
@@ -70,6 +88,21 @@ enum Command {
     },
     /// Show the long explanation of a diagnostic code, e.g. `cairn explain E0201`.
     Explain { code: String },
+}
+
+/// Where and as whom CloudFormation is reached.
+#[derive(Args, Debug, Clone)]
+pub struct DeployArgs {
+    /// Prefix of every stack name (`dev-` gives `dev-retail`).
+    #[arg(long, default_value = "")]
+    pub stack_prefix: String,
+    #[arg(long)]
+    pub region: Option<String>,
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Another CloudFormation endpoint (an emulator, a VPC endpoint).
+    #[arg(long)]
+    pub endpoint_url: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -139,12 +172,20 @@ pub fn run(args: Vec<OsString>) -> i32 {
             against,
             detailed_exitcode,
             out,
+            deploy,
         } => plan::run(
             &common,
             against.as_deref(),
             detailed_exitcode,
             out.as_deref(),
+            &deploy,
         ),
+        Command::Apply {
+            common,
+            yes,
+            out,
+            deploy,
+        } => live::apply(&common, yes, &out, &deploy),
         Command::Graph {
             common,
             graph_format,

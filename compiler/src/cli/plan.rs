@@ -5,13 +5,15 @@ use super::{Common, Format};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub fn run(common: &Common, against: Option<&Path>, detailed: bool, out: Option<&Path>) -> i32 {
+pub fn run(
+    common: &Common,
+    against: Option<&Path>,
+    detailed: bool,
+    out: Option<&Path>,
+    deploy: &super::DeployArgs,
+) -> i32 {
     let Some(dir) = against else {
-        eprintln!("error: live plans through CloudFormation change sets are not built yet");
-        eprintln!(
-            "help: compare with an earlier build instead: `cairn plan PROGRAM --against DIR`"
-        );
-        return 1;
+        return super::live::plan(common, detailed, out, deploy);
     };
     let c = match compile(common) {
         Ok(c) => c,
@@ -35,14 +37,7 @@ pub fn run(common: &Common, against: Option<&Path>, detailed: bool, out: Option<
         delete: program.project.allow_delete.clone(),
     };
     let plan = cairn::plan::offline(&output.files, &old, stdlib, &allow);
-    match common.format {
-        Format::Json => print!("{}", cairn::plan::render::json(&plan)),
-        Format::Markdown => print!("{}", cairn::plan::render::markdown(&plan)),
-        Format::Text | Format::Github => print!(
-            "{}",
-            cairn::plan::render::text(&plan, common.render_options().color)
-        ),
-    }
+    show(common, &plan);
     if let Some(path) = out {
         if let Err(e) = std::fs::write(path, cairn::plan::render::json(&plan)) {
             eprintln!("error: cannot write `{}`: {e}", path.display());
@@ -81,4 +76,15 @@ fn read_build(dir: &Path) -> Result<BTreeMap<String, String>, String> {
         }
     }
     Ok(files)
+}
+
+pub fn show(common: &Common, plan: &cairn::plan::Plan) {
+    match common.format {
+        Format::Json => print!("{}", cairn::plan::render::json(plan)),
+        Format::Markdown => print!("{}", cairn::plan::render::markdown(plan)),
+        Format::Text | Format::Github => print!(
+            "{}",
+            cairn::plan::render::text(plan, common.render_options().color)
+        ),
+    }
 }

@@ -114,6 +114,22 @@ pub fn emit(
             program.project.name
         )),
     );
+    // Which declaration made which resource travels with the template, so a
+    // plan against what is deployed can name the declaration of a resource
+    // that is no longer in the program. Template metadata, not a resource.
+    let declared: Map<String, Json> = by_decl
+        .iter()
+        .map(|(k, v)| {
+            let mut ids = v.clone();
+            ids.sort();
+            ids.dedup();
+            (k.clone(), json!(ids))
+        })
+        .collect();
+    template.insert(
+        "Metadata".into(),
+        json!({ "Cairn": { "declarations": declared } }),
+    );
     template.insert("Resources".into(), Json::Object(resources));
     if !outputs.is_empty() {
         template.insert("Outputs".into(), Json::Object(outputs));

@@ -272,9 +272,31 @@ fn change(
     })
 }
 
-/// Logical ID -> declaration, from a build's `cairn.build.json`.
+/// Logical ID -> declaration, from a build's `cairn.build.json`, or from
+/// the templates' `Metadata.Cairn` (what is deployed carries it).
 fn declarations(files: &BTreeMap<String, String>) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
+    for (_, text) in files.iter().filter(|(p, _)| p.ends_with(".template.json")) {
+        let Ok(t) = serde_json::from_str::<Json>(text) else {
+            continue;
+        };
+        let decls = t
+            .get("Metadata")
+            .and_then(|m| m.get("Cairn"))
+            .and_then(|c| c.get("declarations"))
+            .and_then(Json::as_object)
+            .cloned();
+        for (decl, ids) in decls.into_iter().flatten() {
+            for id in ids
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Json::as_str)
+            {
+                out.entry(id.to_string()).or_insert_with(|| decl.clone());
+            }
+        }
+    }
     let Some(m) = files
         .get("cairn.build.json")
         .and_then(|t| serde_json::from_str::<Json>(t).ok())

@@ -1,0 +1,221 @@
+//! The CloudFormation client on aws-sdk-cloudformation: the standard
+//! credential chain and profiles, `--region`, `--endpoint-url` for
+//! emulators; throttling and transient errors retried by the SDK's
+//! standard retry mode (bounded attempts, backoff); every call bounded by
+//! connect and operation timeouts.
+
+use super::{
+    ChangeSet, ChangeSetType, CloudFormation, CsChange, DeployError, StackEvent, StackInfo,
+};
+use aws_sdk_cloudformation::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_cloudformation::types::{Capability, ChangeSetType as SdkType};
+use aws_sdk_cloudformation::Client;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+pub struct Aws {
+    client: Client,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+}
+
+impl Aws {
+    pub async fn connect(s: &Settings) -> Aws {
+        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(4))
+            .timeout_config(
+                aws_config::timeout::TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(3))
+                    .operation_attempt_timeout(Duration::from_secs(20))
+                    .operation_timeout(Duration::from_secs(60))
+                    .build(),
+            );
+        if let Some(r) = &s.region {
+            loader = loader.region(aws_config::Region::new(r.clone()));
+        }
+        if let Some(p) = &s.profile {
+            loader = loader.profile_name(p);
+        }
+        if let Some(e) = &s.endpoint_url {
+            loader = loader.endpoint_url(e);
+        }
+        Aws {
+            client: Client::new(&loader.load().await),
+        }
+    }
+}
+
+fn err<E, R>(e: SdkError<E, R>) -> DeployError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    match &e {
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
+            // The first clause says it (`tcp connect error: Connection
+            // refused`); the rest is the SDK's debug dump.
+            let full = format!("{}", DisplayErrorContext(&e));
+            DeployError::Unreachable(full.split(" (").next().unwrap_or(&full).to_string())
+        }
+        SdkError::ServiceError(s) => {
+            let inner = s.err();
+            DeployError::Api(
+                inner
+                    .message()
+                    .map(String::from)
+                    .unwrap_or_else(|| inner.code().unwrap_or("unknown error").to_string()),
+            )
+        }
+        _ => DeployError::Api(format!("{}", DisplayErrorContext(&e))),
+    }
+}
+
+impl CloudFormation for Aws {
+    async fn describe_stack(&self, name: &str) -> Result<Option<StackInfo>, DeployError> {
+        match self.client.describe_stacks().stack_name(name).send().await {
+            Ok(out) => Ok(out.stacks().first().map(|s| StackInfo {
+                name: s.stack_name().unwrap_or(name).to_string(),
+                status: s
+                    .stack_status()
+                    .map(|x| x.as_str().to_string())
+                    .unwrap_or_default(),
+                reason: s.stack_status_reason().map(String::from),
+                outputs: s
+                    .outputs()
+                    .iter()
+                    .filter_map(|o| {
+                        Some((o.output_key()?.to_string(), o.output_value()?.to_string()))
+                    })
+                    .collect::<BTreeMap<_, _>>(),
+            })),
+            Err(e) => match err(e) {
+                DeployError::Api(m) if m.contains("does not exist") => Ok(None),
+                other => Err(other),
+            },
+        }
+    }
+
+    async fn get_template(&self, name: &str) -> Result<String, DeployError> {
+        let out = self
+            .client
+            .get_template()
+            .stack_name(name)
+            .send()
+            .await
+            .map_err(err)?;
+        Ok(out.template_body().unwrap_or("{}").to_string())
+    }
+
+    async fn create_change_set(
+        &self,
+        stack: &str,
+        change_set: &str,
+        body: &str,
+        kind: ChangeSetType,
+    ) -> Result<(), DeployError> {
+        let kind = match kind {
+            ChangeSetType::Create => SdkType::Create,
+            ChangeSetType::Update => SdkType::Update,
+        };
+        self.client
+            .create_change_set()
+            .stack_name(stack)
+            .change_set_name(change_set)
+            .template_body(body)
+            .change_set_type(kind)
+            .capabilities(Capability::CapabilityIam)
+            .capabilities(Capability::CapabilityNamedIam)
+            .send()
+            .await
+            .map_err(err)?;
+        Ok(())
+    }
+
+    async fn describe_change_set(
+        &self,
+        stack: &str,
+        change_set: &str,
+    ) -> Result<ChangeSet, DeployError> {
+        let out = self
+            .client
+            .describe_change_set()
+            .stack_name(stack)
+            .change_set_name(change_set)
+            .send()
+            .await
+            .map_err(err)?;
+        let changes = out
+            .changes()
+            .iter()
+            .filter_map(|c| c.resource_change())
+            .map(|r| CsChange {
+                action: r
+                    .action()
+                    .map(|a| a.as_str().to_string())
+                    .unwrap_or_default(),
+                logical_id: r.logical_resource_id().unwrap_or("").to_string(),
+                resource_type: r.resource_type().unwrap_or("").to_string(),
+                replacement: r.replacement().map(|x| x.as_str().to_string()),
+            })
+            .collect();
+        Ok(ChangeSet {
+            status: out
+                .status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+            reason: out.status_reason().map(String::from),
+            changes,
+        })
+    }
+
+    async fn execute_change_set(&self, stack: &str, change_set: &str) -> Result<(), DeployError> {
+        self.client
+            .execute_change_set()
+            .stack_name(stack)
+            .change_set_name(change_set)
+            .send()
+            .await
+            .map_err(err)?;
+        Ok(())
+    }
+
+    async fn delete_change_set(&self, stack: &str, change_set: &str) -> Result<(), DeployError> {
+        self.client
+            .delete_change_set()
+            .stack_name(stack)
+            .change_set_name(change_set)
+            .send()
+            .await
+            .map_err(err)?;
+        Ok(())
+    }
+
+    async fn stack_events(&self, stack: &str) -> Result<Vec<StackEvent>, DeployError> {
+        let out = self
+            .client
+            .describe_stack_events()
+            .stack_name(stack)
+            .send()
+            .await
+            .map_err(err)?;
+        Ok(out
+            .stack_events()
+            .iter()
+            .map(|e| StackEvent {
+                timestamp: e.timestamp().map(|t| t.to_string()).unwrap_or_default(),
+                logical_id: e.logical_resource_id().unwrap_or("").to_string(),
+                resource_type: e.resource_type().unwrap_or("").to_string(),
+                status: e
+                    .resource_status()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                reason: e.resource_status_reason().map(String::from),
+            })
+            .collect())
+    }
+}
