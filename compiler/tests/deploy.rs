@@ -69,17 +69,20 @@ fn moto() -> Option<Moto> {
 }
 
 fn cairn(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cairn"))
-        .args(args)
+    command(args, dir).output().unwrap()
+}
+
+fn command(args: &[&str], dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_cairn"));
+    c.args(args)
         .current_dir(dir)
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env_remove("AWS_PROFILE")
         .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+        .stdin(Stdio::null());
+    c
 }
 
 fn text(o: &Output) -> String {
@@ -157,8 +160,9 @@ fn plan_and_apply_against_cloudformation() {
     );
     // A saved plan whose stack moved on is refused.
     let o = live(&["apply", "plan.json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(
-        text(&o).contains("up to date") || o.status.code() == Some(1),
+        text(&o).contains("the stack changed since this plan was made; plan again"),
         "{}",
         text(&o)
     );
@@ -242,5 +246,301 @@ fn a_dead_endpoint_fails_fast_and_clearly() {
         start.elapsed() < Duration::from_secs(30),
         "bounded: took {:?}",
         start.elapsed()
+    );
+}
+
+/// Runs Python from the test venv (boto3 comes with moto): an outside
+/// view of what Cairn left in the emulator.
+fn python(script: &str, args: &[&str]) -> String {
+    let o = Command::new(repo().join(".venv/bin/python"))
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_DEFAULT_REGION", "eu-west-1")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+#[test]
+fn a_template_over_the_inline_limit_goes_through_a_private_bucket() {
+    let Some(m) = moto() else { return };
+    let dir = scratch("large");
+    let mut program = String::from("project {\n  name = \"large\"\n}\n");
+    for i in 0..24 {
+        program += &format!("\nbucket b{i} {{}}\n");
+    }
+    std::fs::write(dir.join("large.cairn"), &program).unwrap();
+    let o = cairn(&["build", "large.cairn", "-o", "built"], &dir);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let size = std::fs::metadata(dir.join("built/large.template.json"))
+        .unwrap()
+        .len();
+    assert!(
+        size > 51_200,
+        "the program must outgrow the inline limit: {size}"
+    );
+    let live = |extra: &[&str]| {
+        let mut a: Vec<&str> = extra.to_vec();
+        a.extend(["--endpoint-url", &m.url, "--region", "eu-west-1"]);
+        cairn(&a, &dir)
+    };
+    let o = live(&["apply", "large.cairn", "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("over the inline limit of 51200; uploaded to https://cairn-templates-"),
+        "{}",
+        text(&o)
+    );
+    let o = live(&["plan", "large.cairn", "--detailed-exitcode"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // The template bucket is encrypted, versioned and private.
+    let seen = python(
+        "import boto3,sys\n\
+         s3=boto3.client('s3',endpoint_url=sys.argv[1])\n\
+         b=[x['Name'] for x in s3.list_buckets()['Buckets'] if x['Name'].startswith('cairn-templates-')][0]\n\
+         e=s3.get_bucket_encryption(Bucket=b)['ServerSideEncryptionConfiguration']['Rules'][0]\n\
+         v=s3.get_bucket_versioning(Bucket=b)['Status']\n\
+         p=s3.get_public_access_block(Bucket=b)['PublicAccessBlockConfiguration']\n\
+         k=[o['Key'] for o in s3.list_objects_v2(Bucket=b)['Contents']]\n\
+         print(b.endswith('-eu-west-1'), e['ApplyServerSideEncryptionByDefault']['SSEAlgorithm'], v, all(p.values()), len(k), k[0].startswith('large/'))",
+        &[&m.url],
+    );
+    assert_eq!(seen, "True aws:kms Enabled True 1 True");
+}
+
+#[test]
+fn apply_completes_the_manifests_and_hands_them_to_kubectl() {
+    let Some(m) = moto() else { return };
+    let dir = scratch("kubectl");
+    std::fs::write(
+        dir.join("kube.cairn"),
+        "project {\n  name = \"kube\"\n}\n\nnetwork main {\n  zones = 2\n}\n\n\
+         cluster kube {\n  network = main\n  admins  = [\"arn:aws:iam::111122223333:role/admin\"]\n}\n\n\
+         storage_class fast {\n  cluster = kube\n  driver  = ebs\n}\n",
+    )
+    .unwrap();
+    // A stand-in kubectl that records how it was called.
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let fake = bin.join("kubectl");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\necho \"$@\" > {}\n",
+            dir.join("kubectl.args").display()
+        ),
+    )
+    .unwrap();
+    Command::new("chmod").arg("+x").arg(&fake).status().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let o = command(
+        &[
+            "apply",
+            "kube.cairn",
+            "--yes",
+            "--kubectl",
+            "-o",
+            "deployed",
+            "--endpoint-url",
+            &m.url,
+            "--region",
+            "eu-west-1",
+        ],
+        &dir,
+    )
+    .env("PATH", path)
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let manifest = dir.join("deployed/manifests/kube/storageclass-fast.yaml");
+    let yaml = std::fs::read_to_string(&manifest).unwrap();
+    assert!(yaml.contains("provisioner: \"ebs.csi.aws.com\""), "{yaml}");
+    let args = std::fs::read_to_string(dir.join("kubectl.args")).unwrap();
+    assert_eq!(args.trim(), "apply -R -f deployed/manifests");
+}
+
+#[test]
+fn stacks_are_applied_after_the_stacks_they_import_from() {
+    use cairn::deploy::apply::{self, Options, StackInput, Timing};
+    use cairn::deploy::aws::{Aws, Settings};
+    let Some(m) = moto() else { return };
+    std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
+    std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
+    let queue = |name: &str| serde_json::json!({"Type": "AWS::SQS::Queue", "Properties": {"QueueName": name}});
+    let export = serde_json::json!({"Arn": {"Value": {"Fn::GetAtt": ["Q", "Arn"]}, "Export": {"Name": "order-base-arn"}}});
+    // moto resolves exports only for stacks made by CreateStack (a change
+    // set of type CREATE gets neither outputs nor imports): the exporter
+    // and the importer are made that way first, and Cairn updates both.
+    let seed = |name: &str, template: serde_json::Value| {
+        python(
+            "import boto3,sys\n\
+             cf=boto3.client('cloudformation',endpoint_url=sys.argv[1])\n\
+             cf.create_stack(StackName=sys.argv[2],TemplateBody=sys.argv[3])",
+            &[&m.url, name, &template.to_string()],
+        )
+    };
+    seed(
+        "order-base",
+        serde_json::json!({"Resources": {"Q": queue("base-q")}, "Outputs": export}),
+    );
+    seed(
+        "order-app",
+        serde_json::json!({"Resources": {"Q": queue("app-q")}}),
+    );
+    let base = serde_json::json!({
+        "Resources": {"Q": queue("base-q"), "Q2": queue("base-q2")},
+        "Outputs": export
+    });
+    let app = serde_json::json!({
+        "Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {
+            "QueueName": "app-q",
+            "RedrivePolicy": {"deadLetterTargetArn": {"Fn::ImportValue": "order-base-arn"}, "maxReceiveCount": 3}
+        }}}
+    });
+    let side = serde_json::json!({"Resources": {"Q": queue("side-q")}});
+    // The importer comes first in the input: order must come from the
+    // templates, not from the list.
+    let stacks = vec![
+        StackInput {
+            name: "order-app".into(),
+            template: app.to_string(),
+        },
+        StackInput {
+            name: "order-base".into(),
+            template: base.to_string(),
+        },
+        StackInput {
+            name: "order-side".into(),
+            template: side.to_string(),
+        },
+    ];
+    let o = Options {
+        timing: Timing {
+            poll: Duration::from_millis(200),
+            ..Timing::default()
+        },
+        inline_limit: 51_200,
+        no_rollback: false,
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let lines = std::cell::RefCell::new(vec![]);
+    let log = |s: String| lines.borrow_mut().push(s);
+    rt.block_on(async {
+        let cf = Aws::connect(&Settings {
+            region: Some("eu-west-1".into()),
+            profile: None,
+            endpoint_url: Some(m.url.clone()),
+        })
+        .await;
+        let live = apply::plan(&cf, &stacks, o, &log).await.unwrap();
+        // In apply order; the importer's change set waits for the export.
+        let order: Vec<&str> = live.iter().map(|s| s.stack.as_str()).collect();
+        assert_eq!(order, ["order-base", "order-side", "order-app"]);
+        assert_eq!(live[2].after, ["order-base"]);
+        assert!(live[2].deferred.is_some() && live[2].change_set.is_none());
+        let result = apply::execute(&cf, &live, o, &log).await;
+        assert!(result.is_ok(), "{result:?}: {:?}", lines.borrow());
+    });
+    let lines = lines.into_inner();
+    let started = |s: &str| {
+        lines
+            .iter()
+            .position(|l| l.starts_with(&format!("{s}: executing")))
+            .unwrap_or_else(|| panic!("{s} never ran: {lines:?}"))
+    };
+    let finished = |s: &str| {
+        lines
+            .iter()
+            .position(|l| {
+                l.starts_with(&format!("{s}: {s} AWS::CloudFormation::Stack"))
+                    && l.ends_with("_COMPLETE")
+            })
+            .unwrap_or_else(|| panic!("{s} never completed: {lines:?}"))
+    };
+    assert!(finished("order-base") < started("order-app"), "{lines:?}");
+    assert!(finished("order-app") > started("order-app"), "{lines:?}");
+    // Independent stacks run together: side starts before base finishes.
+    assert!(started("order-side") < finished("order-base"), "{lines:?}");
+}
+
+#[test]
+fn an_interrupted_wait_stops_watching_and_says_so() {
+    let dir = scratch("interrupt");
+    std::fs::write(dir.join("shop.cairn"), PROGRAM).unwrap();
+    // An endpoint that accepts connections and never answers.
+    let hole = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = hole.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = vec![];
+        for c in hole.incoming().flatten() {
+            held.push(c);
+        }
+    });
+    let child = command(
+        &[
+            "plan",
+            "shop.cairn",
+            "--endpoint-url",
+            &format!("http://127.0.0.1:{port}"),
+            "--region",
+            "us-east-1",
+        ],
+        &dir,
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let start = Instant::now();
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", text(&o));
+    assert!(text(&o).contains("interrupted"), "{}", text(&o));
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn an_offline_plan_cannot_be_applied() {
+    let dir = scratch("offline");
+    std::fs::write(dir.join("shop.cairn"), PROGRAM).unwrap();
+    let o = cairn(&["build", "shop.cairn", "-o", "old"], &dir);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = cairn(
+        &[
+            "plan",
+            "shop.cairn",
+            "--against",
+            "old",
+            "--out",
+            "plan.json",
+        ],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = cairn(&["apply", "plan.json", "--region", "us-east-1"], &dir);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("it is an offline plan (made with `--against`)"),
+        "{}",
+        text(&o)
     );
 }

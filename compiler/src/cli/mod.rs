@@ -1,11 +1,13 @@
 //! The command line: the only place that touches files and the terminal.
 //!
 //! Exit codes: 0 success, 1 errors in the program or a failed operation,
-//! 64 a bad command line.
+//! 2 a plan with changes (`--detailed-exitcode`), 64 a bad command line,
+//! 130 interrupted while waiting on CloudFormation.
 
 mod build;
 mod input;
 mod live;
+mod outcome;
 mod plan;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -42,7 +44,8 @@ enum Command {
         check: bool,
     },
     /// Show what deploying the program would change: offline against the
-    /// templates of an earlier build (`--against DIR`).
+    /// templates of an earlier build (`--against DIR`), or live through
+    /// CloudFormation change sets.
     Plan {
         #[command(flatten)]
         common: Common,
@@ -68,9 +71,12 @@ enum Command {
         /// Apply without asking (for CI).
         #[arg(long)]
         yes: bool,
-        /// Where the deployed templates and completed manifests are written.
+        /// Where the completed Kubernetes manifests are written.
         #[arg(short, long, default_value = "out")]
         out: PathBuf,
+        /// Then `kubectl apply` the manifests (current kubectl context).
+        #[arg(long)]
+        kubectl: bool,
         #[command(flatten)]
         deploy: DeployArgs,
     },
@@ -103,6 +109,9 @@ pub struct DeployArgs {
     /// Another CloudFormation endpoint (an emulator, a VPC endpoint).
     #[arg(long)]
     pub endpoint_url: Option<String>,
+    /// When an execution fails, keep what succeeded instead of rolling back.
+    #[arg(long)]
+    pub no_rollback: bool,
 }
 
 #[derive(Args, Debug)]
@@ -184,8 +193,17 @@ pub fn run(args: Vec<OsString>) -> i32 {
             common,
             yes,
             out,
+            kubectl,
             deploy,
-        } => live::apply(&common, yes, &out, &deploy),
+        } => live::apply(
+            &common,
+            live::ApplyArgs {
+                yes,
+                out: &out,
+                kubectl,
+            },
+            &deploy,
+        ),
         Command::Graph {
             common,
             graph_format,

@@ -1,6 +1,12 @@
 //! Live plans and applies, stack by stack, through change sets.
+//!
+//! Stacks are applied in waves: a stack waits for the stacks whose exports
+//! it imports, and the stacks of one wave run concurrently. A failure lets
+//! the rest of its wave finish and starts no later wave.
 
-use super::{ChangeSet, ChangeSetType, CloudFormation, CsChange, DeployError, StackEvent};
+use super::{
+    order, ChangeSet, ChangeSetType, CloudFormation, CsChange, DeployError, StackEvent, Template,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
@@ -11,6 +17,17 @@ use std::time::{Duration, Instant};
 pub struct StackInput {
     pub name: String,
     pub template: String,
+}
+
+/// How a plan or an apply runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    pub timing: Timing,
+    /// Bodies over this many bytes go through S3 (CloudFormation's inline
+    /// limit, from the stdlib's limits table).
+    pub inline_limit: usize,
+    /// Keep what succeeded when an execution fails (`--no-rollback`).
+    pub no_rollback: bool,
 }
 
 /// Waits and polls, bounded.
@@ -46,11 +63,25 @@ pub struct LiveStack {
     /// Digest of the template deployed when the plan was made, to refuse a
     /// saved plan once the stack has moved on.
     pub base_digest: String,
+    /// Stacks (by name) whose exports this one imports: applied first.
+    #[serde(default)]
+    pub after: Vec<String>,
+    /// The template to apply once the stacks it imports from are applied,
+    /// when its change set could not be made before (their exports are new).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deferred: Option<String>,
     #[serde(skip)]
     pub changes: Vec<CsChange>,
     /// The deployed template, for the offline diff.
     #[serde(skip)]
     pub deployed: Option<String>,
+}
+
+impl LiveStack {
+    /// Whether applying the plan changes this stack.
+    pub fn pending(&self) -> bool {
+        self.change_set.is_some() || self.deferred.is_some()
+    }
 }
 
 pub fn digest(text: &str) -> String {
@@ -61,7 +92,11 @@ pub fn digest(text: &str) -> String {
     hash.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-async fn sleep(d: Duration) {
+/// Polls start fast (small stacks and change sets finish in seconds) and
+/// back off to `t.poll`: 250 ms, 500 ms, 1 s, ... up to `t.poll`.
+async fn pause(t: Timing, round: &mut u32) {
+    let d = Duration::from_millis(250u64.saturating_mul(1 << (*round).min(8))).min(t.poll);
+    *round = round.saturating_add(1);
     if !d.is_zero() {
         tokio::time::sleep(d).await;
     }
@@ -72,9 +107,10 @@ async fn wait_not_busy<C: CloudFormation>(
     cf: &C,
     stack: &str,
     t: Timing,
-    log: &mut dyn FnMut(String),
+    log: &dyn Fn(String),
 ) -> Result<(), DeployError> {
     let start = Instant::now();
+    let mut round = 0;
     let mut said = false;
     while let Some(info) = cf.describe_stack(stack).await? {
         if !info.busy() {
@@ -95,79 +131,142 @@ async fn wait_not_busy<C: CloudFormation>(
                 t.busy.as_secs()
             )));
         }
-        sleep(t.poll.max(Duration::from_millis(200))).await;
+        pause(t, &mut round).await;
     }
     Ok(())
 }
 
+/// Creates (or reuses) one change set per stack that differs from what is
+/// deployed; returns the stacks in apply order. A stack that imports from a
+/// stack with pending changes is deferred: CloudFormation cannot make its
+/// change set before the exports it reads exist.
 pub async fn plan<C: CloudFormation>(
     cf: &C,
     stacks: &[StackInput],
-    t: Timing,
-    log: &mut dyn FnMut(String),
+    o: Options,
+    log: &dyn Fn(String),
 ) -> Result<Vec<LiveStack>, DeployError> {
-    let mut out = vec![];
-    for s in stacks {
-        wait_not_busy(cf, &s.name, t, log).await?;
-        let info = cf.describe_stack(&s.name).await?;
-        let exists = info
-            .as_ref()
-            .is_some_and(|i| i.status != "REVIEW_IN_PROGRESS");
-        let deployed = if exists {
-            Some(cf.get_template(&s.name).await?)
-        } else {
-            None
-        };
-        let base_digest = deployed.as_deref().map(digest).unwrap_or_default();
-        let mut live = LiveStack {
-            stack: s.name.clone(),
-            change_set: None,
-            create: !exists,
-            base_digest,
-            changes: vec![],
-            deployed: deployed.clone(),
-        };
-        if deployed.as_deref().map(digest) == Some(digest(&s.template)) {
-            out.push(live);
+    let deps = order::dependencies(stacks);
+    let sequence: Vec<usize> = order::waves(&deps).into_iter().flatten().collect();
+    let mut planned: Vec<Option<LiveStack>> = vec![None; stacks.len()];
+    for &i in &sequence {
+        let (Some(s), Some(d)) = (stacks.get(i), deps.get(i)) else {
             continue;
-        }
-        let name = format!("cairn-{}", digest(&s.template));
-        let kind = if exists {
-            ChangeSetType::Update
-        } else {
-            ChangeSetType::Create
         };
-        // A change set of this content may remain from an earlier plan (its
-        // name is the content's digest): reuse it rather than recreate it.
-        let existing = cf
-            .describe_change_set(&s.name, &name)
-            .await
-            .ok()
-            .filter(|cs| cs.status == "CREATE_COMPLETE");
-        let cs = match existing {
-            Some(cs) => cs,
-            None => {
-                let _ = cf.delete_change_set(&s.name, &name).await;
-                cf.create_change_set(&s.name, &name, &s.template, kind)
-                    .await?;
-                wait_change_set(cf, &s.name, &name, t).await?
+        let after: Vec<&LiveStack> = d
+            .iter()
+            .filter_map(|j| planned.get(*j).and_then(Option::as_ref))
+            .collect();
+        let waits = after.iter().any(|x| x.pending());
+        let mut live = inspect(cf, s, o, log).await?;
+        live.after = after.iter().map(|x| x.stack.clone()).collect();
+        if live.base_digest != digest(&s.template) {
+            if waits {
+                log(format!(
+                    "{}: its change set is made at apply, after {}",
+                    s.name,
+                    live.after.join(", ")
+                ));
+                live.deferred = Some(s.template.clone());
+            } else if let Some((name, changes)) =
+                change_set(cf, &s.name, &s.template, live.create, o, log).await?
+            {
+                live.change_set = Some(name);
+                live.changes = changes;
             }
-        };
-        if cs.is_empty_refusal() {
-            let _ = cf.delete_change_set(&s.name, &name).await;
-        } else if cs.status == "FAILED" {
-            return Err(DeployError::Api(format!(
-                "change set for `{}` failed: {}",
-                s.name,
-                cs.reason.unwrap_or_default()
-            )));
-        } else {
-            live.change_set = Some(name);
-            live.changes = cs.changes;
         }
-        out.push(live);
+        if let Some(slot) = planned.get_mut(i) {
+            *slot = Some(live);
+        }
     }
-    Ok(out)
+    Ok(sequence
+        .iter()
+        .filter_map(|i| planned.get_mut(*i).and_then(Option::take))
+        .collect())
+}
+
+/// What is deployed for one stack, once it is not busy.
+async fn inspect<C: CloudFormation>(
+    cf: &C,
+    s: &StackInput,
+    o: Options,
+    log: &dyn Fn(String),
+) -> Result<LiveStack, DeployError> {
+    wait_not_busy(cf, &s.name, o.timing, log).await?;
+    let info = cf.describe_stack(&s.name).await?;
+    let exists = info
+        .as_ref()
+        .is_some_and(|i| i.status != "REVIEW_IN_PROGRESS");
+    let deployed = if exists {
+        Some(cf.get_template(&s.name).await?)
+    } else {
+        None
+    };
+    Ok(LiveStack {
+        stack: s.name.clone(),
+        change_set: None,
+        create: !exists,
+        base_digest: deployed.as_deref().map(digest).unwrap_or_default(),
+        after: vec![],
+        deferred: None,
+        changes: vec![],
+        deployed,
+    })
+}
+
+/// Makes (or reuses) the change set of `template`; None when CloudFormation
+/// finds nothing to change.
+async fn change_set<C: CloudFormation>(
+    cf: &C,
+    stack: &str,
+    template: &str,
+    create: bool,
+    o: Options,
+    log: &dyn Fn(String),
+) -> Result<Option<(String, Vec<CsChange>)>, DeployError> {
+    let name = format!("cairn-{}", digest(template));
+    let kind = if create {
+        ChangeSetType::Create
+    } else {
+        ChangeSetType::Update
+    };
+    // A change set of this content may remain from an earlier plan (its
+    // name is the content's digest): reuse it rather than recreate it.
+    let existing = cf
+        .describe_change_set(stack, &name)
+        .await
+        .ok()
+        .filter(|cs| cs.status == "CREATE_COMPLETE");
+    let cs = match existing {
+        Some(cs) => cs,
+        None => {
+            let _ = cf.delete_change_set(stack, &name).await;
+            let source = if template.len() > o.inline_limit {
+                let url = cf.upload_template(stack, template).await?;
+                log(format!(
+                    "{stack}: template of {} bytes is over the inline limit of {}; uploaded to {url}",
+                    template.len(),
+                    o.inline_limit
+                ));
+                Template::Url(url)
+            } else {
+                Template::Body(template)
+            };
+            cf.create_change_set(stack, &name, source, kind).await?;
+            wait_change_set(cf, stack, &name, o.timing).await?
+        }
+    };
+    if cs.is_empty_refusal() {
+        let _ = cf.delete_change_set(stack, &name).await;
+        Ok(None)
+    } else if cs.status == "FAILED" {
+        Err(DeployError::Api(format!(
+            "change set for `{stack}` failed: {}",
+            cs.reason.unwrap_or_default()
+        )))
+    } else {
+        Ok(Some((name, cs.changes)))
+    }
 }
 
 async fn wait_change_set<C: CloudFormation>(
@@ -177,6 +276,7 @@ async fn wait_change_set<C: CloudFormation>(
     t: Timing,
 ) -> Result<ChangeSet, DeployError> {
     let start = Instant::now();
+    let mut round = 0;
     loop {
         let cs = cf.describe_change_set(stack, name).await?;
         if cs.status == "CREATE_COMPLETE" || cs.status == "FAILED" {
@@ -188,7 +288,7 @@ async fn wait_change_set<C: CloudFormation>(
                 cs.status
             )));
         }
-        sleep(t.poll.max(Duration::from_millis(200))).await;
+        pause(t, &mut round).await;
     }
 }
 
@@ -203,124 +303,174 @@ pub struct Failure {
     pub status: Option<String>,
 }
 
-/// Executes each stack's change set in order, waiting for each.
+/// Executes the plan's change sets in dependency waves, waiting for each;
+/// every failure of the failing wave is returned, earliest stack first.
 pub async fn execute<C: CloudFormation>(
     cf: &C,
     plan: &[LiveStack],
-    t: Timing,
-    log: &mut dyn FnMut(String),
-) -> Result<(), Failure> {
-    for s in plan {
-        let Some(cs) = &s.change_set else {
-            log(format!("{}: no changes", s.stack));
-            continue;
-        };
-        let fail = |reason: String, status: Option<String>| Failure {
-            stack: s.stack.clone(),
-            logical_id: None,
-            reason,
-            status,
-        };
-        wait_not_busy(cf, &s.stack, t, log)
+    o: Options,
+    log: &dyn Fn(String),
+) -> Result<(), Vec<Failure>> {
+    let names: Vec<&str> = plan.iter().map(|s| s.stack.as_str()).collect();
+    let deps: Vec<Vec<usize>> = plan
+        .iter()
+        .map(|s| {
+            s.after
+                .iter()
+                .filter_map(|a| names.iter().position(|n| n == a))
+                .collect()
+        })
+        .collect();
+    for wave in order::waves(&deps) {
+        let runs = wave
+            .iter()
+            .filter_map(|i| plan.get(*i))
+            .map(|s| execute_one(cf, s, o, log));
+        let failures: Vec<Failure> = futures_util::future::join_all(runs)
             .await
-            .map_err(|e| fail(e.to_string(), None))?;
-        if !s.create {
-            let now = cf
-                .get_template(&s.stack)
-                .await
-                .map_err(|e| fail(e.to_string(), None))?;
-            if digest(&now) != s.base_digest {
-                return Err(fail(
-                    "the stack changed since this plan was made; plan again".to_string(),
-                    None,
-                ));
-            }
-        }
-        let seen = cf
-            .stack_events(&s.stack)
-            .await
-            .map(|e| e.len())
-            .unwrap_or(0);
-        log(format!("{}: executing change set {cs}", s.stack));
-        if let Err(e) = cf.execute_change_set(&s.stack, cs).await {
-            let mut f = fail(e.to_string(), None);
-            if let Ok(events) = cf.stack_events(&s.stack).await {
-                if let Some(root) = root_cause(&events) {
-                    f.logical_id = Some(root.logical_id.clone());
-                }
-            }
-            return Err(f);
-        }
-        let start = Instant::now();
-        let mut printed = seen;
-        // After execution a stack leaves REVIEW_IN_PROGRESS at once; one
-        // that does not was not started, and waiting longer will not help.
-        let start_limit = Duration::from_secs(60).min(t.execution);
-        loop {
-            let info = cf
-                .describe_stack(&s.stack)
-                .await
-                .map_err(|e| fail(e.to_string(), None))?;
-            if let Ok(events) = cf.stack_events(&s.stack).await {
-                // Events come newest first.
-                let fresh = events.len().saturating_sub(printed);
-                for e in events.iter().take(fresh).rev() {
-                    log(format!(
-                        "{}: {} {} {}{}",
-                        s.stack,
-                        e.logical_id,
-                        e.resource_type,
-                        e.status,
-                        e.reason
-                            .as_ref()
-                            .map(|r| format!(" ({r})"))
-                            .unwrap_or_default()
-                    ));
-                }
-                printed = events.len();
-            }
-            let Some(info) = info else {
-                return Err(fail("the stack disappeared".into(), None));
-            };
-            if info.status == "REVIEW_IN_PROGRESS" && start.elapsed() > start_limit {
-                return Err(fail(
-                    "the change set was executed but the stack never started".into(),
-                    Some(info.status),
-                ));
-            }
-            if !info.busy() && info.status != "REVIEW_IN_PROGRESS" {
-                if matches!(
-                    info.status.as_str(),
-                    "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "IMPORT_COMPLETE"
-                ) {
-                    break;
-                }
-                let events = cf.stack_events(&s.stack).await.unwrap_or_default();
-                let root = root_cause(&events);
-                return Err(Failure {
-                    stack: s.stack.clone(),
-                    logical_id: root.map(|r| r.logical_id.clone()),
-                    reason: root
-                        .and_then(|r| r.reason.clone())
-                        .or(info.reason.clone())
-                        .unwrap_or_else(|| info.status.clone()),
-                    status: Some(info.status),
-                });
-            }
-            if start.elapsed() > t.execution {
-                return Err(fail(
-                    format!(
-                        "still {} after {}s; it goes on in CloudFormation",
-                        info.status,
-                        t.execution.as_secs()
-                    ),
-                    Some(info.status),
-                ));
-            }
-            sleep(t.poll).await;
+            .into_iter()
+            .filter_map(Result::err)
+            .collect();
+        if !failures.is_empty() {
+            return Err(failures);
         }
     }
     Ok(())
+}
+
+async fn execute_one<C: CloudFormation>(
+    cf: &C,
+    s: &LiveStack,
+    o: Options,
+    log: &dyn Fn(String),
+) -> Result<(), Failure> {
+    let t = o.timing;
+    let fail = |reason: String, status: Option<String>| Failure {
+        stack: s.stack.clone(),
+        logical_id: None,
+        reason,
+        status,
+    };
+    let made;
+    let cs = match (&s.change_set, &s.deferred) {
+        (Some(cs), _) => cs,
+        (None, Some(template)) => {
+            match change_set(cf, &s.stack, template, s.create, o, log).await {
+                Ok(Some((name, _))) => {
+                    made = name;
+                    &made
+                }
+                Ok(None) => {
+                    log(format!("{}: no changes", s.stack));
+                    return Ok(());
+                }
+                Err(e) => return Err(fail(e.to_string(), None)),
+            }
+        }
+        (None, None) => {
+            log(format!("{}: no changes", s.stack));
+            return Ok(());
+        }
+    };
+    wait_not_busy(cf, &s.stack, t, log)
+        .await
+        .map_err(|e| fail(e.to_string(), None))?;
+    if !s.create {
+        let now = cf
+            .get_template(&s.stack)
+            .await
+            .map_err(|e| fail(e.to_string(), None))?;
+        if digest(&now) != s.base_digest {
+            return Err(fail(
+                "the stack changed since this plan was made; plan again".to_string(),
+                None,
+            ));
+        }
+    }
+    let seen = cf
+        .stack_events(&s.stack)
+        .await
+        .map(|e| e.len())
+        .unwrap_or(0);
+    log(format!("{}: executing change set {cs}", s.stack));
+    if let Err(e) = cf.execute_change_set(&s.stack, cs, o.no_rollback).await {
+        let mut f = fail(e.to_string(), None);
+        if let Ok(events) = cf.stack_events(&s.stack).await {
+            if let Some(root) = root_cause(&events) {
+                f.logical_id = Some(root.logical_id.clone());
+            }
+        }
+        return Err(f);
+    }
+    let start = Instant::now();
+    let mut round = 0;
+    let mut printed = seen;
+    // After execution a stack leaves REVIEW_IN_PROGRESS at once; one that
+    // does not was not started, and waiting longer will not help.
+    let start_limit = Duration::from_secs(60).min(t.execution);
+    loop {
+        let info = cf
+            .describe_stack(&s.stack)
+            .await
+            .map_err(|e| fail(e.to_string(), None))?;
+        if let Ok(events) = cf.stack_events(&s.stack).await {
+            // Events come newest first.
+            let fresh = events.len().saturating_sub(printed);
+            for e in events.iter().take(fresh).rev() {
+                log(format!(
+                    "{}: {} {} {}{}",
+                    s.stack,
+                    e.logical_id,
+                    e.resource_type,
+                    e.status,
+                    e.reason
+                        .as_ref()
+                        .map(|r| format!(" ({r})"))
+                        .unwrap_or_default()
+                ));
+            }
+            printed = events.len();
+        }
+        let Some(info) = info else {
+            return Err(fail("the stack disappeared".into(), None));
+        };
+        if info.status == "REVIEW_IN_PROGRESS" && start.elapsed() > start_limit {
+            return Err(fail(
+                "the change set was executed but the stack never started".into(),
+                Some(info.status),
+            ));
+        }
+        if !info.busy() && info.status != "REVIEW_IN_PROGRESS" {
+            if matches!(
+                info.status.as_str(),
+                "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "IMPORT_COMPLETE"
+            ) {
+                return Ok(());
+            }
+            let events = cf.stack_events(&s.stack).await.unwrap_or_default();
+            let root = root_cause(&events);
+            return Err(Failure {
+                stack: s.stack.clone(),
+                logical_id: root.map(|r| r.logical_id.clone()),
+                reason: root
+                    .and_then(|r| r.reason.clone())
+                    .or(info.reason.clone())
+                    .unwrap_or_else(|| info.status.clone()),
+                status: Some(info.status),
+            });
+        }
+        if start.elapsed() > t.execution {
+            return Err(fail(
+                format!(
+                    "still {} after {}s; it goes on in CloudFormation",
+                    info.status,
+                    t.execution.as_secs()
+                ),
+                Some(info.status),
+            ));
+        }
+        pause(t, &mut round).await;
+    }
 }
 
 /// The earliest failing resource: the first `*_FAILED` event (in time) that
@@ -342,6 +492,8 @@ pub fn next_step(stack: &str, status: Option<&str>) -> String {
         Some("UPDATE_ROLLBACK_FAILED") => format!("the rollback failed: fix the cause, then `aws cloudformation continue-update-rollback --stack-name {stack}`"),
         Some("ROLLBACK_COMPLETE" | "ROLLBACK_FAILED") => format!("the first creation failed and was rolled back; the empty stack must be deleted before it is created again: `aws cloudformation delete-stack --stack-name {stack}` (Cairn never deletes stacks)"),
         Some("UPDATE_ROLLBACK_COMPLETE") => "the update was rolled back and the stack is as before: fix the cause and apply again".to_string(),
+        // Left as they failed by `--no-rollback`.
+        Some("CREATE_FAILED" | "UPDATE_FAILED") => format!("what succeeded was kept (--no-rollback): fix the cause and apply again, or undo with `aws cloudformation rollback-stack --stack-name {stack}`"),
         _ => "fix the cause and run `cairn apply` again".to_string(),
     }
 }

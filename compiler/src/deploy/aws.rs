@@ -6,6 +6,7 @@
 
 use super::{
     ChangeSet, ChangeSetType, CloudFormation, CsChange, DeployError, StackEvent, StackInfo,
+    Template,
 };
 use aws_sdk_cloudformation::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_cloudformation::types::{Capability, ChangeSetType as SdkType};
@@ -15,6 +16,11 @@ use std::time::Duration;
 
 pub struct Aws {
     client: Client,
+    s3: aws_sdk_s3::Client,
+    sts: aws_sdk_sts::Client,
+    region: String,
+    /// The template bucket, once known to exist.
+    bucket: std::sync::Mutex<Option<String>>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -44,9 +50,95 @@ impl Aws {
         if let Some(e) = &s.endpoint_url {
             loader = loader.endpoint_url(e);
         }
+        let config = loader.load().await;
+        // An emulator answers on one host: buckets go in the path there.
+        let s3 = aws_sdk_s3::config::Builder::from(&config)
+            .force_path_style(s.endpoint_url.is_some())
+            .build();
         Aws {
-            client: Client::new(&loader.load().await),
+            client: Client::new(&config),
+            s3: aws_sdk_s3::Client::from_conf(s3),
+            sts: aws_sdk_sts::Client::new(&config),
+            region: config
+                .region()
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| "us-east-1".to_string()),
+            bucket: std::sync::Mutex::new(None),
         }
+    }
+
+    /// The template bucket, `cairn-templates-ACCOUNT-REGION`, created on
+    /// first use: encrypted, versioned, public access blocked.
+    async fn template_bucket(&self) -> Result<String, DeployError> {
+        if let Some(b) = self.bucket.lock().ok().and_then(|b| b.clone()) {
+            return Ok(b);
+        }
+        let me = self.sts.get_caller_identity().send().await.map_err(err)?;
+        let account = me.account().unwrap_or("unknown");
+        let bucket = format!("cairn-templates-{account}-{}", self.region);
+        if self.s3.head_bucket().bucket(&bucket).send().await.is_err() {
+            use aws_sdk_s3::types as t;
+            let mut create = self.s3.create_bucket().bucket(&bucket);
+            // us-east-1 is the one region that refuses a location constraint.
+            if self.region != "us-east-1" {
+                create = create.create_bucket_configuration(
+                    t::CreateBucketConfiguration::builder()
+                        .location_constraint(t::BucketLocationConstraint::from(
+                            self.region.as_str(),
+                        ))
+                        .build(),
+                );
+            }
+            create.send().await.map_err(err)?;
+            let rule = t::ServerSideEncryptionRule::builder()
+                .apply_server_side_encryption_by_default(
+                    t::ServerSideEncryptionByDefault::builder()
+                        .sse_algorithm(t::ServerSideEncryption::AwsKms)
+                        .build()
+                        .map_err(|e| DeployError::Api(e.to_string()))?,
+                )
+                .build();
+            let encryption = t::ServerSideEncryptionConfiguration::builder()
+                .rules(rule)
+                .build()
+                .map_err(|e| DeployError::Api(e.to_string()))?;
+            self.s3
+                .put_bucket_encryption()
+                .bucket(&bucket)
+                .server_side_encryption_configuration(encryption)
+                .send()
+                .await
+                .map_err(err)?;
+            self.s3
+                .put_bucket_versioning()
+                .bucket(&bucket)
+                .versioning_configuration(
+                    t::VersioningConfiguration::builder()
+                        .status(t::BucketVersioningStatus::Enabled)
+                        .build(),
+                )
+                .send()
+                .await
+                .map_err(err)?;
+            self.s3
+                .put_public_access_block()
+                .bucket(&bucket)
+                .public_access_block_configuration(
+                    t::PublicAccessBlockConfiguration::builder()
+                        .block_public_acls(true)
+                        .block_public_policy(true)
+                        .ignore_public_acls(true)
+                        .restrict_public_buckets(true)
+                        .build(),
+                )
+                .send()
+                .await
+                .map_err(err)?;
+        }
+        if let Ok(mut slot) = self.bucket.lock() {
+            *slot = Some(bucket.clone());
+        }
+        Ok(bucket)
     }
 }
 
@@ -76,6 +168,24 @@ where
 }
 
 impl CloudFormation for Aws {
+    /// The key is the content's digest, so the same template is one object.
+    async fn upload_template(&self, stack: &str, body: &str) -> Result<String, DeployError> {
+        let bucket = self.template_bucket().await?;
+        let key = format!("{stack}/{}.template.json", super::apply::digest(body));
+        self.s3
+            .put_object()
+            .bucket(&bucket)
+            .key(&key)
+            .body(body.as_bytes().to_vec().into())
+            .send()
+            .await
+            .map_err(err)?;
+        Ok(format!(
+            "https://{bucket}.s3.{}.amazonaws.com/{key}",
+            self.region
+        ))
+    }
+
     async fn describe_stack(&self, name: &str) -> Result<Option<StackInfo>, DeployError> {
         match self.client.describe_stacks().stack_name(name).send().await {
             Ok(out) => Ok(out.stacks().first().map(|s| StackInfo {
@@ -115,18 +225,23 @@ impl CloudFormation for Aws {
         &self,
         stack: &str,
         change_set: &str,
-        body: &str,
+        template: Template<'_>,
         kind: ChangeSetType,
     ) -> Result<(), DeployError> {
         let kind = match kind {
             ChangeSetType::Create => SdkType::Create,
             ChangeSetType::Update => SdkType::Update,
         };
-        self.client
+        let mut request = self
+            .client
             .create_change_set()
             .stack_name(stack)
-            .change_set_name(change_set)
-            .template_body(body)
+            .change_set_name(change_set);
+        request = match template {
+            Template::Body(b) => request.template_body(b),
+            Template::Url(u) => request.template_url(u),
+        };
+        request
             .change_set_type(kind)
             .capabilities(Capability::CapabilityIam)
             .capabilities(Capability::CapabilityNamedIam)
@@ -173,11 +288,17 @@ impl CloudFormation for Aws {
         })
     }
 
-    async fn execute_change_set(&self, stack: &str, change_set: &str) -> Result<(), DeployError> {
+    async fn execute_change_set(
+        &self,
+        stack: &str,
+        change_set: &str,
+        disable_rollback: bool,
+    ) -> Result<(), DeployError> {
         self.client
             .execute_change_set()
             .stack_name(stack)
             .change_set_name(change_set)
+            .disable_rollback(disable_rollback)
             .send()
             .await
             .map_err(err)?;

@@ -9,6 +9,7 @@
 
 pub mod apply;
 pub mod aws;
+pub mod order;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -64,6 +65,14 @@ pub struct StackEvent {
     pub reason: Option<String>,
 }
 
+/// Where CloudFormation reads a template from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Template<'a> {
+    Body(&'a str),
+    /// An S3 URL, for bodies over the inline limit.
+    Url(String),
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChangeSetType {
     Create,
@@ -95,11 +104,14 @@ impl fmt::Display for DeployError {
 pub trait CloudFormation {
     async fn describe_stack(&self, name: &str) -> Result<Option<StackInfo>, DeployError>;
     async fn get_template(&self, name: &str) -> Result<String, DeployError>;
+    /// Stores a template too large to send inline (in the account's
+    /// template bucket) and returns the URL CloudFormation reads it from.
+    async fn upload_template(&self, stack: &str, body: &str) -> Result<String, DeployError>;
     async fn create_change_set(
         &self,
         stack: &str,
         change_set: &str,
-        body: &str,
+        template: Template<'_>,
         kind: ChangeSetType,
     ) -> Result<(), DeployError>;
     async fn describe_change_set(
@@ -107,7 +119,13 @@ pub trait CloudFormation {
         stack: &str,
         change_set: &str,
     ) -> Result<ChangeSet, DeployError>;
-    async fn execute_change_set(&self, stack: &str, change_set: &str) -> Result<(), DeployError>;
+    /// `disable_rollback` keeps what succeeded when the execution fails.
+    async fn execute_change_set(
+        &self,
+        stack: &str,
+        change_set: &str,
+        disable_rollback: bool,
+    ) -> Result<(), DeployError>;
     async fn delete_change_set(&self, stack: &str, change_set: &str) -> Result<(), DeployError>;
     async fn stack_events(&self, stack: &str) -> Result<Vec<StackEvent>, DeployError>;
 }

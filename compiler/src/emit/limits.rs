@@ -6,6 +6,11 @@ use crate::schema::Stdlib;
 use crate::source::Span;
 use serde_json::Value as Json;
 
+/// One quota from the table (`"template_bytes_inline"`, ...).
+pub fn quota(stdlib: &Stdlib, key: &str) -> Option<u64> {
+    stdlib.table("limits")?.get("limits")?.get(key)?.as_u64()
+}
+
 pub fn check(
     template: &Json,
     bytes: usize,
@@ -16,13 +21,7 @@ pub fn check(
     let Some(table) = stdlib.table("limits") else {
         return vec![];
     };
-    let limit = |k: &str| {
-        table
-            .get("limits")
-            .and_then(|l| l.get(k))
-            .and_then(Json::as_u64)
-            .unwrap_or(u64::MAX)
-    };
+    let limit = |k: &str| quota(stdlib, k).unwrap_or(u64::MAX);
     let warn_pct = table
         .get("warn_at_percent")
         .and_then(Json::as_u64)

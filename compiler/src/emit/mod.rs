@@ -7,7 +7,7 @@
 //! logical IDs come from declared names only, and nothing depends on time,
 //! paths or the order of declarations.
 
-mod limits;
+pub mod limits;
 mod placeholders;
 mod tags;
 mod yaml;
