@@ -180,3 +180,27 @@ fn the_security_section_lists_broadening() {
         p.security
     );
 }
+
+#[test]
+fn long_values_are_shown_as_diffs_not_clipped() {
+    let nodes = |labels: &str| {
+        format!("{NET}cluster c {{\n  network = main\n  admins = [\"arn:aws:iam::1:role/a\"]\n}}\n\nself_managed_nodes gpu {{\n  cluster = c\n  instance_types = [\"m5.large\"]\n  labels = {labels}\n}}\n")
+    };
+    let old = files(&compile_text("a.cairn", &nodes("{ role = \"batch\" }")));
+    let c = compile_text("a.cairn", &nodes("{ role = \"gpu\", tier = \"2\" }"));
+    let p = plan::offline(&files(&c), &old, stdlib(), &allow_of(&c));
+    let text = plan::render::text(&p, false);
+    assert!(
+        text.contains("LaunchTemplateData.UserData changed\n"),
+        "{text}"
+    );
+    let removed = text.lines().find(|l| l.trim_start().starts_with("- "));
+    let added = text.lines().find(|l| l.trim_start().starts_with("+ "));
+    assert!(
+        removed.is_some_and(|l| l.contains("role=batch"))
+            && added.is_some_and(|l| l.contains("role=gpu,tier=2")),
+        "{text}"
+    );
+    let md = plan::render::markdown(&p);
+    assert!(md.contains("role=gpu,tier=2"), "{md}");
+}

@@ -428,3 +428,27 @@ fn plan_exit_codes_and_saved_plan() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("holds no Cairn build"));
 }
+
+#[test]
+fn a_json_plan_is_one_document_on_stdout_with_warnings_on_stderr() {
+    let dir = scratch();
+    // A cluster without admins warns; the warning must not reach stdout.
+    std::fs::write(
+        dir.join("w.cairn"),
+        "network main {\n  zones = 2\n}\n\ncluster c {\n  network = main\n}\n",
+    )
+    .unwrap();
+    let o = cairn(&["build", "w.cairn", "-o", "old", "--quiet"], &dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = cairn(
+        &["plan", "w.cairn", "--against", "old", "--format", "json"],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let plan: serde_json::Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)));
+    assert_eq!(plan["version"], 1);
+    assert_eq!(plan["summary"]["create"], 0);
+    let report: serde_json::Value = serde_json::from_slice(&o.stderr).unwrap();
+    assert_eq!(report["warnings"], 1, "{report}");
+}

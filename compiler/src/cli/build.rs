@@ -7,7 +7,19 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Compiles, prints diagnostics; the compilation when there are no errors.
+/// Compiles and prints the diagnostics; a machine report goes to stdout.
 pub fn compile(common: &Common) -> Result<cairn::Compilation, i32> {
+    compile_reporting(common, false)
+}
+
+/// As [`compile`], for commands whose stdout is a report of their own (a
+/// plan): a machine-readable diagnostics report goes to stderr instead, so
+/// stdout stays one document.
+pub fn compile_beside_report(common: &Common) -> Result<cairn::Compilation, i32> {
+    compile_reporting(common, true)
+}
+
+fn compile_reporting(common: &Common, to_stderr: bool) -> Result<cairn::Compilation, i32> {
     let loaded = match input::load(
         &common.program,
         &common.params,
@@ -40,7 +52,12 @@ pub fn compile(common: &Common) -> Result<cairn::Compilation, i32> {
         // pipeline can always parse what it gets.
         super::Format::Json => {
             let report = cairn::diagnostics::machine::to_json(&shown, &c.sources);
-            print!("{}", cairn::emit::pretty(&report));
+            let text = cairn::emit::pretty(&report);
+            if to_stderr {
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
         }
         super::Format::Github => print!(
             "{}",

@@ -3,7 +3,7 @@
 //! Every wait is bounded by the deploy module and interruptible here:
 //! Ctrl-C stops Cairn watching (exit 130), never CloudFormation's work.
 
-use super::build::compile;
+use super::build::compile_beside_report;
 use super::outcome;
 use super::{Common, DeployArgs, Format};
 use cairn::deploy::apply::{self, LiveStack, Options, StackInput, Timing};
@@ -130,7 +130,7 @@ fn make_plan(
     rt: &tokio::runtime::Runtime,
     cf: &Aws,
 ) -> Result<Planned, i32> {
-    let c = compile(common)?;
+    let c = compile_beside_report(common)?;
     let (Some(out), Some(program)) = (&c.output, &c.program) else {
         return Err(1);
     };

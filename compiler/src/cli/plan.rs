@@ -1,6 +1,6 @@
 //! `cairn plan`.
 
-use super::build::{compile, previous_files};
+use super::build::{compile_beside_report, previous_files};
 use super::{Common, Format};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -15,7 +15,7 @@ pub fn run(
     let Some(dir) = against else {
         return super::live::plan(common, detailed, out, deploy);
     };
-    let c = match compile(common) {
+    let c = match compile_beside_report(common) {
         Ok(c) => c,
         Err(code) => return code,
     };

@@ -21,30 +21,126 @@ fn short(v: &Option<Json>) -> String {
     }
 }
 
-/// One line per property, long values elided in the middle.
-fn prop_line(c: &super::PropChange) -> String {
-    let clip = |s: String| {
-        if s.chars().count() > 60 {
-            let head: String = s.chars().take(28).collect();
-            let tail: String = s
-                .chars()
-                .rev()
-                .take(28)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            format!("{head}…{tail}")
-        } else {
-            s
+/// Keeps the ends of a long value, eliding its middle.
+fn clip(s: String, keep: usize) -> String {
+    if s.chars().count() > 2 * keep + 4 {
+        let head: String = s.chars().take(keep).collect();
+        let tail: Vec<char> = s.chars().rev().take(keep).collect();
+        format!("{head}…{}", tail.into_iter().rev().collect::<String>())
+    } else {
+        s
+    }
+}
+
+/// A long or multi-line string change as a diff (user data, policy text);
+/// None when both values are short enough to show whole.
+fn text_diff(c: &super::PropChange) -> Option<Vec<String>> {
+    use similar::{ChangeTag, TextDiff};
+    let (a, b) = match (&c.before, &c.after) {
+        (Some(Json::String(a)), Some(Json::String(b))) => (a.clone(), b.clone()),
+        // Structures (an `Fn::Join` of user data, a policy) are compared as
+        // pretty JSON, with the line breaks inside their strings shown.
+        (Some(x), Some(y)) if short(&c.before).len().max(short(&c.after).len()) > 60 => {
+            let show = |v: &Json| {
+                serde_json::to_string_pretty(v)
+                    .unwrap_or_default()
+                    .replace("\\n", "\n")
+            };
+            (show(x), show(y))
         }
+        _ => return None,
     };
-    format!(
-        "{}: {} -> {}",
-        c.path,
-        clip(short(&c.before)),
-        clip(short(&c.after))
-    )
+    let (a, b) = (a.as_str(), b.as_str());
+    let multiline = a.contains('\n') || b.contains('\n');
+    if !multiline && a.chars().count().max(b.chars().count()) <= 60 {
+        return None;
+    }
+    if multiline {
+        let diff = TextDiff::from_lines(a, b);
+        let mut out = vec![];
+        for (i, hunk) in diff
+            .unified_diff()
+            .context_radius(1)
+            .iter_hunks()
+            .enumerate()
+        {
+            if i > 0 {
+                out.push("  …".to_string());
+            }
+            for ch in hunk.iter_changes() {
+                let sign = match ch.tag() {
+                    ChangeTag::Delete => '-',
+                    ChangeTag::Insert => '+',
+                    ChangeTag::Equal => ' ',
+                };
+                out.push(format!("{sign} {}", ch.value().trim_end_matches('\n')));
+            }
+        }
+        return Some(out);
+    }
+    // One long line: a word diff, as `git diff --word-diff` shows it, with
+    // long unchanged runs elided. Words are alphanumeric runs, so the parts
+    // of an ARN or a URL count separately.
+    let (ta, tb) = (words(a), words(b));
+    let diff = TextDiff::configure().diff_slices(&ta, &tb);
+    let mut line = String::new();
+    let mut run: Option<(ChangeTag, String)> = None;
+    let flush = |line: &mut String, run: Option<(ChangeTag, String)>| match run {
+        Some((ChangeTag::Equal, v)) => line.push_str(&clip(v, 12)),
+        Some((ChangeTag::Delete, v)) => line.push_str(&format!("[-{v}-]")),
+        Some((ChangeTag::Insert, v)) => line.push_str(&format!("{{+{v}+}}")),
+        None => {}
+    };
+    for ch in diff.iter_all_changes() {
+        match &mut run {
+            Some((tag, v)) if *tag == ch.tag() => v.push_str(ch.value()),
+            _ => {
+                flush(&mut line, run.take());
+                run = Some((ch.tag(), ch.value().to_string()));
+            }
+        }
+    }
+    flush(&mut line, run);
+    Some(vec![line])
+}
+
+/// Alphanumeric runs and single other characters.
+fn words(s: &str) -> Vec<&str> {
+    let mut out = vec![];
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        if !c.is_alphanumeric() {
+            out.extend(s.get(start..i).filter(|w| !w.is_empty()));
+            out.extend(s.get(i..i + c.len_utf8()));
+            start = i + c.len_utf8();
+        }
+    }
+    out.extend(s.get(start..).filter(|w| !w.is_empty()));
+    out
+}
+
+/// A property change: `path: a -> b`, or `path:` and its diff lines.
+fn prop_lines(c: &super::PropChange) -> Vec<String> {
+    match text_diff(c) {
+        Some(diff) => std::iter::once(format!("{}:", c.path))
+            .chain(diff.into_iter().map(|l| format!("  {l}")))
+            .collect(),
+        None => vec![format!(
+            "{}: {} -> {}",
+            c.path,
+            clip(short(&c.before), 28),
+            clip(short(&c.after), 28)
+        )],
+    }
+}
+
+/// The one-line summary of an update: its first property change.
+fn first_change(c: &Change) -> String {
+    match c.properties.first() {
+        Some(p) if text_diff(p).is_some() => format!("{} changed", p.path),
+        Some(p) => prop_lines(p).concat(),
+        None => String::new(),
+    }
 }
 
 fn why(c: &Change) -> String {
@@ -69,7 +165,7 @@ fn reason(c: &Change) -> String {
             };
             format!("{} changed (create-only, {certainty})", r.property)
         }
-        (None, Action::Update) => c.properties.first().map(prop_line).unwrap_or_default(),
+        (None, Action::Update) => first_change(c),
         _ => String::new(),
     }
 }
@@ -112,12 +208,14 @@ pub fn text(plan: &Plan, color: bool) -> String {
             out.push_str(&paint(code, line.trim_end().to_string()));
             out.push('\n');
             if c.action == Action::Update || c.action == Action::Replace {
-                for p in c
-                    .properties
-                    .iter()
-                    .skip(usize::from(c.action == Action::Update))
-                {
-                    out.push_str(&format!("{:width$}{}\n", "", prop_line(p), width = 12));
+                // An update's first change is on its summary line, unless
+                // it is a diff too long for a line.
+                let skip = c.action == Action::Update
+                    && c.properties.first().is_some_and(|p| text_diff(p).is_none());
+                for p in c.properties.iter().skip(usize::from(skip)) {
+                    for l in prop_lines(p) {
+                        out.push_str(&format!("{:width$}{l}\n", "", width = 12));
+                    }
                 }
             }
         }
@@ -230,8 +328,8 @@ pub fn markdown(plan: &Plan) -> String {
             out.push_str("<details><summary>Property changes</summary>\n\n```\n");
             for c in detailed {
                 out.push_str(&format!("{}\n", c.logical_id));
-                for p in &c.properties {
-                    out.push_str(&format!("  {}\n", prop_line(p)));
+                for l in c.properties.iter().flat_map(prop_lines) {
+                    out.push_str(&format!("  {l}\n"));
                 }
             }
             out.push_str("```\n\n</details>\n\n");
@@ -261,4 +359,39 @@ pub fn markdown(plan: &Plan) -> String {
 pub fn json(plan: &Plan) -> String {
     let v = serde_json::to_value(plan).unwrap_or(Json::Null);
     crate::emit::pretty(&crate::emit::canonical(v))
+}
+
+#[cfg(test)]
+#[allow(clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::plan::PropChange;
+
+    fn change(a: &str, b: &str) -> PropChange {
+        PropChange {
+            path: "RoleArn".into(),
+            before: Some(Json::String(a.into())),
+            after: Some(Json::String(b.into())),
+        }
+    }
+
+    #[test]
+    fn a_long_line_gets_a_word_diff_with_its_unchanged_runs_elided() {
+        let c = change(
+            "arn:aws:iam::111122223333:role/platform-team-deployment-role-for-clusters",
+            "arn:aws:iam::111122223333:role/payments-team-deployment-role-for-clusters",
+        );
+        let lines = prop_lines(&c);
+        let [head, diff] = lines.as_slice() else {
+            panic!("{lines:?}")
+        };
+        assert_eq!(head, "RoleArn:");
+        assert!(diff.contains("[-platform-]{+payments+}"), "{diff}");
+        assert!(diff.contains('…'), "{diff}");
+    }
+
+    #[test]
+    fn short_values_stay_on_one_line() {
+        assert_eq!(prop_lines(&change("a", "b")), ["RoleArn: a -> b"]);
+    }
 }
