@@ -452,3 +452,33 @@ fn a_json_plan_is_one_document_on_stdout_with_warnings_on_stderr() {
     let report: serde_json::Value = serde_json::from_slice(&o.stderr).unwrap();
     assert_eq!(report["warnings"], 1, "{report}");
 }
+
+#[test]
+fn textual_params_are_taken_as_text_and_validated() {
+    let dir = scratch();
+    std::fs::write(
+        dir.join("p.cairn"),
+        "param cidr: cidr = \"10.0.0.0/16\"\nparam region: region = \"us-east-1\"\n\nnetwork main {\n  zones = 2\n  cidr  = cidr\n}\n",
+    )
+    .unwrap();
+    let o = cairn(
+        &[
+            "check",
+            "p.cairn",
+            "--param",
+            "cidr=10.1.0.0/16",
+            "--param",
+            "region=eu-west-1",
+        ],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = cairn(&["check", "p.cairn", "--param", "cidr=10.1.0.0/99"], &dir);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("error[E0206]"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("`/99` is not a prefix length"),
+        "{}",
+        stderr(&o)
+    );
+}

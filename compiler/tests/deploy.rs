@@ -100,7 +100,7 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-const PROGRAM: &str = "project {\n  name = \"shop\"\n}\n\nparam zones: int = 2\n\nnetwork main {\n  zones = zones\n}\n\nbucket assets {}\n\noutput vpc = main.vpc_id\n";
+const PROGRAM: &str = "project {\n  name = \"shop\"\n}\n\nparam zones: int = 2\nparam cidr: cidr = \"10.0.0.0/16\"\nparam retention: duration = 365d\n\nnetwork main {\n  zones = zones\n  cidr = cidr\n  flow_log_retention = retention\n}\n\nbucket assets {}\n\noutput vpc = main.vpc_id\n";
 
 #[test]
 fn plan_and_apply_against_cloudformation() {
@@ -157,6 +157,32 @@ fn plan_and_apply_against_cloudformation() {
         Some(0),
         "applied exactly that plan: {}",
         text(&o)
+    );
+    // A live plan shows an update with its property and a replacement with
+    // the create-only property that causes it.
+    let o = live(&[
+        "plan",
+        "shop.cairn",
+        "--param",
+        "zones=3",
+        "--param",
+        "retention=90d",
+        "--param",
+        "cidr=10.1.0.0/16",
+        "--detailed-exitcode",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let t = text(&o);
+    assert!(
+        t.lines()
+            .any(|l| l.starts_with("~ update    MainFlowLogGroup")
+                && l.ends_with("RetentionInDays: 365 -> 90")),
+        "{t}"
+    );
+    assert!(
+        t.lines().any(|l| l.starts_with("± replace   MainVpc")
+            && l.ends_with("CidrBlock changed (create-only, certain)")),
+        "{t}"
     );
     // A saved plan whose stack moved on is refused.
     let o = live(&["apply", "plan.json"]);

@@ -246,11 +246,13 @@ impl Checker<'_> {
         };
         match (given, default) {
             (Some(pv), _) => {
-                if t == Type::String && !pv.expression {
-                    return Value::Str(pv.text.clone());
+                let whole = Span::new(pv.file, 0, pv.text.len());
+                // `--param cidr=10.1.0.0/16` is text, validated as the
+                // literal `"10.1.0.0/16"` would be.
+                if t.is_textual() && !pv.expression {
+                    return self.coerce(Value::Str(pv.text.clone()), &t, whole);
                 }
                 let (expr, diags) = crate::syntax::parse_expr(&pv.text, pv.file);
-                let whole = Span::new(pv.file, 0, pv.text.len());
                 let before = self.diags.len();
                 let v = match expr {
                     Some(e) if diags.is_empty() => self.check(&e, &t, "", &mut BTreeMap::new()),

@@ -192,44 +192,6 @@ fn make_plan(
     })
 }
 
-/// Where CloudFormation's change set and Cairn's diff disagree.
-fn disagreements(live: &[LiveStack], plan: &cairn::plan::Plan) -> Vec<String> {
-    use cairn::plan::Action;
-    let mut out = vec![];
-    let ours: BTreeMap<&str, Action> = plan
-        .stacks
-        .iter()
-        .flat_map(|s| &s.changes)
-        .map(|c| (c.logical_id.as_str(), c.action))
-        .collect();
-    for s in live {
-        for c in &s.changes {
-            let replaces = matches!(c.replacement.as_deref(), Some("True"));
-            let theirs = match (c.action.as_str(), replaces) {
-                ("Add", _) => Action::Create,
-                ("Remove", _) => Action::Delete,
-                (_, true) => Action::Replace,
-                _ => Action::Update,
-            };
-            match ours.get(c.logical_id.as_str()) {
-                Some(a) if *a == theirs => {}
-                Some(a) => out.push(
-                    format!(
-                        "{} {}: CloudFormation says {:?}, Cairn predicted {:?}",
-                        s.stack, c.logical_id, theirs, a
-                    )
-                    .to_lowercase(),
-                ),
-                None => out.push(format!(
-                    "{} {}: CloudFormation reports {} that Cairn did not predict",
-                    s.stack, c.logical_id, c.action
-                )),
-            }
-        }
-    }
-    out
-}
-
 pub fn plan(common: &Common, detailed: bool, out: Option<&Path>, deploy: &DeployArgs) -> i32 {
     let Some(rt) = runtime() else { return 1 };
     let cf = rt.block_on(Aws::connect(&settings(deploy)));
@@ -238,7 +200,7 @@ pub fn plan(common: &Common, detailed: bool, out: Option<&Path>, deploy: &Deploy
         Err(code) => return code,
     };
     super::plan::show(common, &p.plan);
-    let diff = disagreements(&p.live, &p.plan);
+    let diff = cairn::deploy::merge::disagreements(&p.live, &p.plan);
     if !diff.is_empty() && common.format == Format::Text {
         println!("\nCloudFormation's change sets disagree with the prediction:");
         for d in &diff {

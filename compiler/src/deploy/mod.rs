@@ -9,6 +9,7 @@
 
 pub mod apply;
 pub mod aws;
+pub mod merge;
 pub mod order;
 
 use std::collections::BTreeMap;

@@ -5,12 +5,13 @@ use super::{Action, Certainty, Change, Plan};
 use serde_json::Value as Json;
 
 fn sign(a: Action) -> (&'static str, &'static str, &'static str) {
-    match a {
-        Action::Create => ("+", "create", "\x1b[32m"),
-        Action::Update => ("~", "update", "\x1b[33m"),
-        Action::Replace => ("±", "replace", "\x1b[35m"),
-        Action::Delete => ("-", "delete", "\x1b[31m"),
-    }
+    let (sym, colour) = match a {
+        Action::Create => ("+", "\x1b[32m"),
+        Action::Update => ("~", "\x1b[33m"),
+        Action::Replace => ("±", "\x1b[35m"),
+        Action::Delete => ("-", "\x1b[31m"),
+    };
+    (sym, a.word(), colour)
 }
 
 fn short(v: &Option<Json>) -> String {

@@ -42,6 +42,12 @@ impl Type {
         })
     }
 
+    /// Types whose values are written as string literals (`"10.0.0.0/16"`),
+    /// so a command-line value of one is taken as text, not parsed.
+    pub fn is_textual(&self) -> bool {
+        matches!(self, Type::String | Type::Cidr | Type::Region)
+    }
+
     pub const BUILTIN_NAMES: &'static [&'static str] = &[
         "string", "int", "decimal", "bool", "size", "duration", "cpu", "percent", "cidr", "region",
         "secret",
