@@ -482,3 +482,54 @@ fn textual_params_are_taken_as_text_and_validated() {
         stderr(&o)
     );
 }
+
+#[test]
+fn fmt_rewrites_checks_and_refuses_what_does_not_parse() {
+    let dir = scratch();
+    let messy = "network main {\nzones=2\n    cidr = \"10.0.0.0/16\" // the block\n}\n";
+    std::fs::create_dir_all(dir.join("infra/.hidden")).unwrap();
+    std::fs::write(dir.join("infra/a.cairn"), messy).unwrap();
+    std::fs::write(dir.join("infra/.hidden/b.cairn"), messy).unwrap();
+    // --check: nothing written, the diff shown, exit 1.
+    let o = cairn(&["fmt", "--check", "infra"], &dir);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let diff = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        diff.contains("-zones=2") && diff.contains("+  zones = 2"),
+        "{diff}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("infra/a.cairn")).unwrap(),
+        messy
+    );
+    // Formatting writes the file and names it; hidden folders are skipped.
+    let o = cairn(&["fmt", "infra"], &dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "infra/a.cairn");
+    // The trailing comment keeps the column it was written at (25).
+    assert_eq!(
+        std::fs::read_to_string(dir.join("infra/a.cairn")).unwrap(),
+        "network main {\n  zones = 2\n  cidr  = \"10.0.0.0/16\"  // the block\n}\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("infra/.hidden/b.cairn")).unwrap(),
+        messy
+    );
+    let o = cairn(&["fmt", "--check", "infra"], &dir);
+    assert_eq!(o.status.code(), Some(0), "formatted now: {}", stderr(&o));
+    // A file that does not parse: its diagnostic, exit 1, the file as it was.
+    let broken = "network main {\n  zones = \n";
+    std::fs::write(dir.join("broken.cairn"), broken).unwrap();
+    let o = cairn(&["fmt", "broken.cairn"], &dir);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("error[E0"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("does not parse; not formatted"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("broken.cairn")).unwrap(),
+        broken
+    );
+}

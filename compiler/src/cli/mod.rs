@@ -5,6 +5,7 @@
 //! 130 interrupted while waiting on CloudFormation.
 
 mod build;
+mod fmt;
 mod input;
 mod live;
 mod outcome;
@@ -94,6 +95,18 @@ enum Command {
     },
     /// Show the long explanation of a diagnostic code, e.g. `cairn explain E0201`.
     Explain { code: String },
+    /// Rewrite `.cairn` files in the one canonical layout (directories are
+    /// searched); `--check` writes nothing, shows the diff and exits 1 when
+    /// a file is not formatted.
+    Fmt {
+        /// Files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        check: bool,
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
 }
 
 /// Where and as whom CloudFormation is reached.
@@ -210,6 +223,11 @@ pub fn run(args: Vec<OsString>) -> i32 {
             resources,
         } => build::graph(&common, graph_format, resources),
         Command::Explain { code } => explain(&code),
+        Command::Fmt {
+            paths,
+            check,
+            color,
+        } => fmt::run(&paths, check, render_options(color)),
     }
 }
 
@@ -233,14 +251,16 @@ fn explain(code: &str) -> i32 {
 
 impl Common {
     fn render_options(&self) -> cairn::diagnostics::RenderOptions {
-        use std::io::IsTerminal;
-        let color = match self.color {
-            Color::Always => true,
-            Color::Never => false,
-            Color::Auto => {
-                std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
-            }
-        };
-        cairn::diagnostics::RenderOptions { color, width: 100 }
+        render_options(self.color)
     }
+}
+
+fn render_options(color: Color) -> cairn::diagnostics::RenderOptions {
+    use std::io::IsTerminal;
+    let color = match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal(),
+    };
+    cairn::diagnostics::RenderOptions { color, width: 100 }
 }

@@ -6,6 +6,7 @@
 
 pub mod ast;
 mod errors;
+pub mod fmt;
 pub mod lexer;
 mod parser;
 
