@@ -11,6 +11,7 @@ pub mod emit;
 pub mod graph;
 pub mod ir;
 pub mod lower;
+pub mod lsp;
 pub mod resolve;
 pub mod schema;
 pub mod source;

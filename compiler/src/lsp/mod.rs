@@ -1,0 +1,3 @@
+//! Editor support over the same pipeline as the compiler.
+
+pub mod snippets;
