@@ -54,11 +54,9 @@ fn the_grammar_knows_every_kind_and_enum_member() {
         .iter_mut()
         .find(|p| p["captures"]["1"]["name"] == "support.type.kind.cairn")
         .unwrap();
-    kind_rule["match"] = json!(format!(
-        "^\\s*({})\\s+([a-z_][a-z0-9_]*)",
-        kinds.join("|")
-    ));
-    grammar["repository"]["enum-members"]["match"] = json!(format!("\\b({})\\b", members.join("|")));
+    kind_rule["match"] = json!(format!("^\\s*({})\\s+([a-z_][a-z0-9_]*)", kinds.join("|")));
+    grammar["repository"]["enum-members"]["match"] =
+        json!(format!("\\b({})\\b", members.join("|")));
     check(rel, &grammar);
     assert!(kinds.contains(&"nodegroup") && members.contains(&"on_demand"));
 }
@@ -83,5 +81,8 @@ fn every_kind_has_a_snippet() {
             json!({ "prefix": name, "body": body, "description": description }),
         );
     }
-    check("editors/vscode/snippets/cairn.json", &Value::Object(snippets));
+    check(
+        "editors/vscode/snippets/cairn.json",
+        &Value::Object(snippets),
+    );
 }

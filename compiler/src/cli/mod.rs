@@ -8,6 +8,7 @@ mod build;
 mod fmt;
 mod input;
 mod live;
+mod lsp;
 mod outcome;
 mod plan;
 
@@ -95,6 +96,8 @@ enum Command {
     },
     /// Show the long explanation of a diagnostic code, e.g. `cairn explain E0201`.
     Explain { code: String },
+    /// The language server (LSP over stdio) behind the editor extension.
+    Lsp,
     /// Rewrite `.cairn` files in the one canonical layout (directories are
     /// searched); `--check` writes nothing, shows the diff and exits 1 when
     /// a file is not formatted.
@@ -223,6 +226,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
             resources,
         } => build::graph(&common, graph_format, resources),
         Command::Explain { code } => explain(&code),
+        Command::Lsp => lsp::run(),
         Command::Fmt {
             paths,
             check,

@@ -27,11 +27,7 @@ pub fn declaration(k: &KindSchema) -> String {
     let width = required.iter().map(|f| f.name.len()).max().unwrap_or(0);
     let mut s = format!("{} ${{1:name}} {{\n", k.name);
     for (i, f) in required.iter().enumerate() {
-        s.push_str(&format!(
-            "  {:<width$} = {}\n",
-            f.name,
-            value(&f.ty, i + 2)
-        ));
+        s.push_str(&format!("  {:<width$} = {}\n", f.name, value(&f.ty, i + 2)));
     }
     if required.is_empty() {
         s.push_str("  $0\n");

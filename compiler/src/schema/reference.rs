@@ -103,22 +103,26 @@ fn ty(t: &Type) -> String {
 }
 
 fn default(lib: &Stdlib, k: &KindSchema, f: &super::FieldSchema) -> String {
-    match (&f.default, f.optional) {
-        (Some(e), _) => {
-            let text = lib
-                .schema_files
-                .iter()
-                .find(|(p, _)| *p == k.file)
-                .map(|(_, t)| t.as_str())
-                .unwrap_or("");
-            let written = text
-                .get(e.span.start as usize..e.span.end as usize)
-                .unwrap_or("");
-            format!("`{}`", one_line(written))
-        }
+    match (written_default(lib, k, f), f.optional) {
+        (Some(text), _) => format!("`{}`", one_line(text)),
         (None, true) => "optional".to_string(),
         (None, false) => "**required**".to_string(),
     }
+}
+
+/// A field's default as its schema writes it (`[api, audit]`, `20Gi`).
+pub fn written_default<'a>(
+    lib: &'a Stdlib,
+    k: &KindSchema,
+    f: &super::FieldSchema,
+) -> Option<&'a str> {
+    let e = f.default.as_ref()?;
+    let text = lib
+        .schema_files
+        .iter()
+        .find(|(p, _)| *p == k.file)
+        .map(|(_, t)| t.as_str())?;
+    text.get(e.span.start as usize..e.span.end as usize)
 }
 
 fn one_line(s: &str) -> String {

@@ -1,0 +1,406 @@
+//! One program as an editor sees it: the compilation (for diagnostics) and
+//! the syntax trees of its files (for positions), with the two questions
+//! every feature asks: what is declared, and what is at this offset.
+
+use crate::resolve::modules::Loader;
+use crate::schema::{FieldSchema, KindSchema, Stdlib, Type};
+use crate::source::{FileId, Sources, Span};
+use crate::syntax::ast::{Expr, ExprKind, Field, Item, ItemKind, Program, StrPart};
+use crate::{compile, Compilation, Input};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub struct Analysis {
+    pub compilation: Compilation,
+    /// The program's files, in the ids the compilation uses.
+    pub files: Vec<(PathBuf, FileId)>,
+    pub trees: BTreeMap<FileId, Program>,
+}
+
+/// A name declared by the program.
+#[derive(Clone, Debug)]
+pub struct Declared<'a> {
+    pub name: &'a str,
+    pub file: FileId,
+    /// The name where it is declared.
+    pub span: Span,
+    /// The whole declaration.
+    pub item: &'a Item,
+}
+
+impl Declared<'_> {
+    /// `cluster`, `param`, `let`, `module`: what the name is.
+    pub fn what(&self) -> &str {
+        match &self.item.kind {
+            ItemKind::Decl { kind, .. } => &kind.name,
+            ItemKind::Param { .. } => "param",
+            ItemKind::Let { .. } => "let",
+            ItemKind::Module { .. } => "module",
+            _ => "name",
+        }
+    }
+}
+
+/// What the cursor is on.
+#[derive(Clone, Debug, PartialEq)]
+pub enum At {
+    Kind(String),
+    /// A declared name where it is declared.
+    Declaration(String),
+    /// A field key: the declaration's kind and the path of keys to it.
+    Field {
+        kind: String,
+        path: Vec<String>,
+    },
+    /// A module argument's key.
+    ModuleArg {
+        module: String,
+        name: String,
+    },
+    Reference(String),
+    /// `base.attr`, the cursor on `attr`.
+    Attribute {
+        base: String,
+        attr: String,
+    },
+    EnumMember {
+        ty: String,
+        member: String,
+    },
+}
+
+pub fn all_fields(k: &KindSchema) -> impl Iterator<Item = &FieldSchema> {
+    k.fields
+        .iter()
+        .chain(k.whens.iter().flat_map(|w| &w.fields))
+}
+
+/// The type of a field at `path` (nested object keys) in a kind.
+pub fn field_type<'a>(k: &'a KindSchema, path: &[String]) -> Option<&'a Type> {
+    let (first, rest) = path.split_first()?;
+    let mut t = &all_fields(k).find(|f| &f.name == first)?.ty;
+    for key in rest {
+        t = match element(t) {
+            Type::Object(fields) => &fields.iter().find(|f| &f.name == key)?.ty,
+            Type::Map(v) => v,
+            _ => return None,
+        };
+    }
+    Some(t)
+}
+
+/// Lists are transparent to the questions asked of their elements.
+fn element(t: &Type) -> &Type {
+    match t {
+        Type::List(e) => element(e),
+        other => other,
+    }
+}
+
+fn is_member(stdlib: &Stdlib, t: Option<&Type>, name: &str) -> Option<String> {
+    match t.map(element) {
+        Some(Type::Enum(e)) => stdlib
+            .enums
+            .get(e)
+            .filter(|en| en.members.iter().any(|m| m.0 == name))
+            .map(|_| e.clone()),
+        _ => None,
+    }
+}
+
+fn inside(span: Span, offset: usize) -> bool {
+    (span.start as usize) <= offset && offset <= span.end as usize
+}
+
+impl Analysis {
+    pub fn new(files: &[(PathBuf, String)], loader: Loader) -> Analysis {
+        let mut sources = Sources::new();
+        let mut ids = vec![];
+        for (path, text) in files {
+            ids.push((
+                path.clone(),
+                sources.add(path.display().to_string(), text.clone()),
+            ));
+        }
+        let trees = ids
+            .iter()
+            .map(|(_, id)| (*id, crate::syntax::parse(sources.text(*id), *id).0))
+            .collect();
+        let compilation = compile(Input {
+            sources,
+            files: ids.iter().map(|(_, id)| *id).collect(),
+            params: BTreeMap::new(),
+            param_exprs: BTreeMap::new(),
+            default_name: "cairn".into(),
+            loader: Some(loader),
+        });
+        Analysis {
+            compilation,
+            files: ids,
+            trees,
+        }
+    }
+
+    pub fn text(&self, file: FileId) -> &str {
+        self.compilation.sources.text(file)
+    }
+
+    pub fn file_of(&self, path: &std::path::Path) -> Option<FileId> {
+        self.files
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, id)| *id)
+    }
+
+    pub fn path_of(&self, file: FileId) -> Option<&PathBuf> {
+        self.files
+            .iter()
+            .find(|(_, id)| *id == file)
+            .map(|(p, _)| p)
+    }
+
+    pub fn declared(&self) -> Vec<Declared<'_>> {
+        let mut out = vec![];
+        for (file, tree) in &self.trees {
+            for item in &tree.items {
+                if let Some(name) = item.declared_name() {
+                    out.push(Declared {
+                        name: &name.name,
+                        file: *file,
+                        span: name.span,
+                        item,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    pub fn declaration(&self, name: &str) -> Option<Declared<'_>> {
+        self.declared().into_iter().find(|d| d.name == name)
+    }
+
+    /// The kind of a declared name, when it is a declaration of a kind.
+    pub fn kind_of(&self, name: &str) -> Option<&KindSchema> {
+        let stdlib = Stdlib::get().ok()?;
+        match &self.declaration(name)?.item.kind {
+            ItemKind::Decl { kind, .. } => stdlib.kind(&kind.name),
+            _ => None,
+        }
+    }
+
+    /// What is at `offset` in `file`.
+    pub fn at(&self, file: FileId, offset: usize) -> Option<At> {
+        let stdlib = Stdlib::get().ok()?;
+        let item = self
+            .trees
+            .get(&file)?
+            .items
+            .iter()
+            .find(|i| inside(i.span, offset))?;
+        if let Some(n) = item.declared_name().filter(|n| inside(n.span, offset)) {
+            return Some(At::Declaration(n.name.clone()));
+        }
+        match &item.kind {
+            ItemKind::Decl { kind, body, .. } => {
+                if inside(kind.span, offset) {
+                    return Some(At::Kind(kind.name.clone()));
+                }
+                let schema = stdlib.kind(&kind.name);
+                let mut path = vec![];
+                self.in_fields(&body.fields, offset, &mut path, &|path| {
+                    schema.and_then(|k| field_type(k, path))
+                })
+                .map(|hit| match hit {
+                    Hit::Key(path) => At::Field {
+                        kind: kind.name.clone(),
+                        path,
+                    },
+                    Hit::At(a) => a,
+                })
+            }
+            ItemKind::Module { name, body, .. } => {
+                for f in &body.fields {
+                    if inside(f.key.span, offset) {
+                        return Some(At::ModuleArg {
+                            module: name.name.clone(),
+                            name: f.key.name.clone(),
+                        });
+                    }
+                    if inside(f.value.span, offset) {
+                        return self.in_expr(&f.value, offset, None);
+                    }
+                }
+                None
+            }
+            ItemKind::Project(body) => body
+                .fields
+                .iter()
+                .find(|f| inside(f.value.span, offset))
+                .and_then(|f| self.in_expr(&f.value, offset, None)),
+            ItemKind::Let { value, .. } | ItemKind::Output { value, .. } => {
+                self.in_expr(value, offset, None)
+            }
+            ItemKind::Param {
+                default: Some(d), ..
+            } => self.in_expr(d, offset, None),
+            _ => None,
+        }
+    }
+
+    fn in_fields(
+        &self,
+        fields: &[Field],
+        offset: usize,
+        path: &mut Vec<String>,
+        ty: &dyn Fn(&[String]) -> Option<&Type>,
+    ) -> Option<Hit> {
+        let f = fields.iter().find(|f| inside(f.span, offset))?;
+        path.push(f.key.name.clone());
+        if inside(f.key.span, offset) {
+            return Some(Hit::Key(path.clone()));
+        }
+        match &f.value.kind {
+            ExprKind::Object(inner) => self.in_fields(inner, offset, path, ty),
+            ExprKind::List(items) => {
+                let x = items.iter().find(|x| inside(x.span, offset))?;
+                match &x.kind {
+                    ExprKind::Object(inner) => self.in_fields(inner, offset, path, ty),
+                    _ => self.in_expr(x, offset, ty(path)).map(Hit::At),
+                }
+            }
+            _ => self.in_expr(&f.value, offset, ty(path)).map(Hit::At),
+        }
+    }
+
+    fn in_expr(&self, e: &Expr, offset: usize, ty: Option<&Type>) -> Option<At> {
+        if !inside(e.span, offset) {
+            return None;
+        }
+        let stdlib = Stdlib::get().ok()?;
+        match &e.kind {
+            ExprKind::Ident(n) => Some(match is_member(stdlib, ty, n) {
+                Some(en) => At::EnumMember {
+                    ty: en,
+                    member: n.clone(),
+                },
+                None => At::Reference(n.clone()),
+            }),
+            ExprKind::Member { base, name } => {
+                if inside(name.span, offset) {
+                    let base = base.as_path()?.join(".");
+                    Some(At::Attribute {
+                        base,
+                        attr: name.name.clone(),
+                    })
+                } else {
+                    self.in_expr(base, offset, None)
+                }
+            }
+            ExprKind::List(items) => items.iter().find_map(|x| self.in_expr(x, offset, ty)),
+            ExprKind::Object(fields) => fields
+                .iter()
+                .find_map(|f| self.in_expr(&f.value, offset, None)),
+            ExprKind::Str(parts) => parts.iter().find_map(|p| match p {
+                StrPart::Interp(x) => self.in_expr(x, offset, None),
+                StrPart::Text(_) => None,
+            }),
+            ExprKind::Call { args, .. } => args.iter().find_map(|x| self.in_expr(x, offset, None)),
+            ExprKind::Unary { expr, .. } => self.in_expr(expr, offset, None),
+            ExprKind::Binary { lhs, rhs, .. } => self
+                .in_expr(lhs, offset, None)
+                .or_else(|| self.in_expr(rhs, offset, None)),
+            ExprKind::Cond { cond, then, other } => self
+                .in_expr(cond, offset, None)
+                .or_else(|| self.in_expr(then, offset, ty))
+                .or_else(|| self.in_expr(other, offset, ty)),
+            _ => None,
+        }
+    }
+
+    /// Every use of a declared name (not enum members that share it), in
+    /// every file of the program.
+    pub fn uses(&self, name: &str) -> Vec<(FileId, Span)> {
+        let Ok(stdlib) = Stdlib::get() else {
+            return vec![];
+        };
+        let mut out = vec![];
+        for (file, tree) in &self.trees {
+            for item in &tree.items {
+                let mut found = vec![];
+                match &item.kind {
+                    ItemKind::Decl { kind, body, .. } => {
+                        let schema = stdlib.kind(&kind.name);
+                        for f in &body.fields {
+                            let path = vec![f.key.name.clone()];
+                            uses_in(stdlib, &f.value, name, schema, &path, &mut found);
+                        }
+                    }
+                    ItemKind::Project(body) | ItemKind::Module { body, .. } => {
+                        for f in &body.fields {
+                            uses_in(stdlib, &f.value, name, None, &[], &mut found);
+                        }
+                    }
+                    ItemKind::Let { value, .. } | ItemKind::Output { value, .. } => {
+                        uses_in(stdlib, value, name, None, &[], &mut found);
+                    }
+                    ItemKind::Param {
+                        default: Some(d), ..
+                    } => uses_in(stdlib, d, name, None, &[], &mut found),
+                    _ => {}
+                }
+                out.extend(found.into_iter().map(|s| (*file, s)));
+            }
+        }
+        out
+    }
+}
+
+enum Hit {
+    Key(Vec<String>),
+    At(At),
+}
+
+/// Uses of `name` in `e`, whose type is that of `path` in `schema`.
+fn uses_in(
+    stdlib: &Stdlib,
+    e: &Expr,
+    name: &str,
+    schema: Option<&KindSchema>,
+    path: &[String],
+    out: &mut Vec<Span>,
+) {
+    let ty = schema.and_then(|k| field_type(k, path));
+    let mut go = |x: &Expr, path: &[String]| uses_in(stdlib, x, name, schema, path, out);
+    match &e.kind {
+        ExprKind::Ident(n) if n == name && is_member(stdlib, ty, n).is_none() => out.push(e.span),
+        ExprKind::Member { base, .. } => go(base, &[]),
+        ExprKind::List(items) => items.iter().for_each(|x| go(x, path)),
+        ExprKind::Object(fields) => {
+            for f in fields {
+                let mut p = path.to_vec();
+                p.push(f.key.name.clone());
+                go(&f.value, &p);
+            }
+        }
+        ExprKind::Str(parts) => {
+            for p in parts {
+                if let StrPart::Interp(x) = p {
+                    go(x, &[]);
+                }
+            }
+        }
+        ExprKind::Call { args, .. } => args.iter().for_each(|x| go(x, &[])),
+        ExprKind::Unary { expr, .. } => go(expr, &[]),
+        ExprKind::Binary { lhs, rhs, .. } => {
+            go(lhs, &[]);
+            go(rhs, &[]);
+        }
+        ExprKind::Cond { cond, then, other } => {
+            go(cond, &[]);
+            go(then, path);
+            go(other, path);
+        }
+        _ => {}
+    }
+}
