@@ -48,6 +48,8 @@ pub struct Compilation {
     pub program: Option<ir::Program>,
     /// Declarations and what each refers to, for `cairn graph`.
     pub picture: graph::render::Picture,
+    /// The syntax tree of each input file (for the editor's positions).
+    pub trees: Vec<(FileId, syntax::ast::Program)>,
 }
 
 impl Compilation {
@@ -57,6 +59,18 @@ impl Compilation {
 }
 
 pub fn compile(input: Input) -> Compilation {
+    run(input, true)
+}
+
+/// Parse, resolve, order and check, without lowering: every diagnostic of
+/// the program itself, at a fraction of a build's cost (for the editor).
+/// The output is always `None` and the picture empty; quota checks, which
+/// need the templates, are left to `compile`.
+pub fn check_only(input: Input) -> Compilation {
+    run(input, false)
+}
+
+fn run(input: Input, lower: bool) -> Compilation {
     let Input {
         mut sources,
         files,
@@ -81,6 +95,7 @@ pub fn compile(input: Input) -> Compilation {
                 output: None,
                 program: None,
                 picture: Default::default(),
+                trees: vec![],
             };
         }
     };
@@ -99,7 +114,11 @@ pub fn compile(input: Input) -> Compilation {
     diags.extend(d);
     let (order, d) = graph::order(&resolved, stdlib);
     diags.extend(d);
-    let picture = declaration_picture(&resolved, &order);
+    let picture = if lower {
+        declaration_picture(&resolved, &order)
+    } else {
+        Default::default()
+    };
     let mut param_values: BTreeMap<String, check::ParamValue> = BTreeMap::new();
     for (k, (origin, text)) in param_exprs {
         let file = sources.add(origin, text.clone());
@@ -126,7 +145,7 @@ pub fn compile(input: Input) -> Compilation {
     let (program, d) = check::check(&resolved, &order, stdlib, &param_values, &default_name);
     diags.extend(d);
     let mut output = None;
-    if !diagnostics::has_errors(&diags) {
+    if lower && !diagnostics::has_errors(&diags) {
         let (fragments, d) = lower::lower(&program, stdlib);
         diags.extend(d);
         if !diagnostics::has_errors(&diags) {
@@ -139,12 +158,16 @@ pub fn compile(input: Input) -> Compilation {
     if diagnostics::has_errors(&diags) {
         output = None;
     }
+    // Module instances follow the input files; only the files' own trees
+    // are kept.
+    let trees = files.iter().copied().zip(programs).collect();
     Compilation {
         sources,
         diagnostics: diags,
         output,
         program: Some(program),
         picture,
+        trees,
     }
 }
 

@@ -194,10 +194,15 @@ fn diagnostics_arrive_on_the_right_line_and_clear_when_fixed() {
         .unwrap()
         .contains("help: keep `min <= desired <= max`"));
     assert_eq!(d[0]["relatedInformation"][0]["message"], "`desired` is 2");
-    // Several changes in a row are analysed once, for the last text.
+    // Changes in a row: the last text's diagnostics arrive (an earlier
+    // text's may come first, when the server was quicker than the client).
     c.change(CLUSTER, 2, &CLUSTER_TEXT.replace("min = 3", "min = 4"));
     c.change(CLUSTER, 3, &CLUSTER_TEXT.replace("min = 3", "min = 1"));
-    let d = c.diagnostics(CLUSTER);
+    let mut d = c.diagnostics(CLUSTER);
+    if !d.is_empty() {
+        assert_eq!(d[0]["code"], "E0210", "{d:?}");
+        d = c.diagnostics(CLUSTER);
+    }
     assert!(d.is_empty(), "{d:?}");
 }
 

@@ -6,7 +6,7 @@ use crate::resolve::modules::Loader;
 use crate::schema::{FieldSchema, KindSchema, Stdlib, Type};
 use crate::source::{FileId, Sources, Span};
 use crate::syntax::ast::{Expr, ExprKind, Field, Item, ItemKind, Program, StrPart};
-use crate::{compile, Compilation, Input};
+use crate::{check_only, Compilation, Input};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -122,11 +122,7 @@ impl Analysis {
                 sources.add(path.display().to_string(), text.clone()),
             ));
         }
-        let trees = ids
-            .iter()
-            .map(|(_, id)| (*id, crate::syntax::parse(sources.text(*id), *id).0))
-            .collect();
-        let compilation = compile(Input {
+        let mut compilation = check_only(Input {
             sources,
             files: ids.iter().map(|(_, id)| *id).collect(),
             params: BTreeMap::new(),
@@ -134,6 +130,7 @@ impl Analysis {
             default_name: "cairn".into(),
             loader: Some(loader),
         });
+        let trees = std::mem::take(&mut compilation.trees).into_iter().collect();
         Analysis {
             compilation,
             files: ids,

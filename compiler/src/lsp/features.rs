@@ -258,7 +258,7 @@ pub fn symbols(a: &Analysis, file: FileId) -> Vec<lsp::DocumentSymbol> {
     let Some(tree) = a.trees.get(&file) else {
         return vec![];
     };
-    let text = a.text(file);
+    let lines = convert::Lines::new(a.text(file));
     tree.items
         .iter()
         .filter_map(|item| {
@@ -307,8 +307,8 @@ pub fn symbols(a: &Analysis, file: FileId) -> Vec<lsp::DocumentSymbol> {
                 kind,
                 tags: None,
                 deprecated: None,
-                range: convert::range(text, item.span.start as usize, item.span.end as usize),
-                selection_range: convert::range(text, at.start as usize, at.end as usize),
+                range: lines.range(item.span.start as usize, item.span.end as usize),
+                selection_range: lines.range(at.start as usize, at.end as usize),
                 children: None,
             })
         })

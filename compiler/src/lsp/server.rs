@@ -26,8 +26,9 @@ pub trait Workspace {
     fn loader(&self) -> Loader;
 }
 
-/// How long the server waits for more changes before analysing.
-const SETTLE: Duration = Duration::from_millis(15);
+/// How long the server waits for more changes before analysing. Changes
+/// that queue up while it analyses are taken together anyway.
+const SETTLE: Duration = Duration::from_millis(2);
 
 pub fn capabilities() -> lsp::ServerCapabilities {
     lsp::ServerCapabilities {
