@@ -78,7 +78,7 @@ pub fn all_fields(k: &KindSchema) -> impl Iterator<Item = &FieldSchema> {
 /// The type of a field at `path` (nested object keys) in a kind.
 pub fn field_type<'a>(k: &'a KindSchema, path: &[String]) -> Option<&'a Type> {
     let (first, rest) = path.split_first()?;
-    let mut t = &all_fields(k).find(|f| &f.name == first)?.ty;
+    let mut t = crate::schema::walk::field_type(k, first)?;
     for key in rest {
         t = match element(t) {
             Type::Object(fields) => &fields.iter().find(|f| &f.name == key)?.ty,
@@ -316,7 +316,8 @@ impl Analysis {
     }
 
     /// Every use of a declared name (not enum members that share it), in
-    /// every file of the program.
+    /// every file of the program: the graph's own type-directed walk, over
+    /// a copy of each item (the walk is written for renaming).
     pub fn uses(&self, name: &str) -> Vec<(FileId, Span)> {
         let Ok(stdlib) = Stdlib::get() else {
             return vec![];
@@ -324,29 +325,12 @@ impl Analysis {
         let mut out = vec![];
         for (file, tree) in &self.trees {
             for item in &tree.items {
-                let mut found = vec![];
-                match &item.kind {
-                    ItemKind::Decl { kind, body, .. } => {
-                        let schema = stdlib.kind(&kind.name);
-                        for f in &body.fields {
-                            let path = vec![f.key.name.clone()];
-                            uses_in(stdlib, &f.value, name, schema, &path, &mut found);
-                        }
+                let mut copy = item.clone();
+                crate::schema::walk::item_idents(&mut copy, stdlib, &mut |n, span| {
+                    if n == name {
+                        out.push((*file, span));
                     }
-                    ItemKind::Project(body) | ItemKind::Module { body, .. } => {
-                        for f in &body.fields {
-                            uses_in(stdlib, &f.value, name, None, &[], &mut found);
-                        }
-                    }
-                    ItemKind::Let { value, .. } | ItemKind::Output { value, .. } => {
-                        uses_in(stdlib, value, name, None, &[], &mut found);
-                    }
-                    ItemKind::Param {
-                        default: Some(d), ..
-                    } => uses_in(stdlib, d, name, None, &[], &mut found),
-                    _ => {}
-                }
-                out.extend(found.into_iter().map(|s| (*file, s)));
+                });
             }
         }
         out
@@ -356,48 +340,4 @@ impl Analysis {
 enum Hit {
     Key(Vec<String>),
     At(At),
-}
-
-/// Uses of `name` in `e`, whose type is that of `path` in `schema`.
-fn uses_in(
-    stdlib: &Stdlib,
-    e: &Expr,
-    name: &str,
-    schema: Option<&KindSchema>,
-    path: &[String],
-    out: &mut Vec<Span>,
-) {
-    let ty = schema.and_then(|k| field_type(k, path));
-    let mut go = |x: &Expr, path: &[String]| uses_in(stdlib, x, name, schema, path, out);
-    match &e.kind {
-        ExprKind::Ident(n) if n == name && is_member(stdlib, ty, n).is_none() => out.push(e.span),
-        ExprKind::Member { base, .. } => go(base, &[]),
-        ExprKind::List(items) => items.iter().for_each(|x| go(x, path)),
-        ExprKind::Object(fields) => {
-            for f in fields {
-                let mut p = path.to_vec();
-                p.push(f.key.name.clone());
-                go(&f.value, &p);
-            }
-        }
-        ExprKind::Str(parts) => {
-            for p in parts {
-                if let StrPart::Interp(x) = p {
-                    go(x, &[]);
-                }
-            }
-        }
-        ExprKind::Call { args, .. } => args.iter().for_each(|x| go(x, &[])),
-        ExprKind::Unary { expr, .. } => go(expr, &[]),
-        ExprKind::Binary { lhs, rhs, .. } => {
-            go(lhs, &[]);
-            go(rhs, &[]);
-        }
-        ExprKind::Cond { cond, then, other } => {
-            go(cond, &[]);
-            go(then, path);
-            go(other, path);
-        }
-        _ => {}
-    }
 }
