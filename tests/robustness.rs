@@ -10,26 +10,7 @@
     clippy::indexing_slicing
 )]
 
-use cairn_tests::{buildable_programs, compile_text, program_files};
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
+use cairn_tests::{buildable_programs, compile_text, program_files, Rng};
 
 const PIECES: &[&str] = &[
     "{",
