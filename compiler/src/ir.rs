@@ -199,6 +199,8 @@ pub struct Project {
     /// Declarations whose stateful resources may be deleted (usually ones
     /// already removed from the program).
     pub allow_delete: Vec<String>,
+    /// CloudFormation quotas this program keeps lower than AWS does.
+    pub limits: BTreeMap<String, u64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

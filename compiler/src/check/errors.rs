@@ -313,3 +313,25 @@ pub fn unknown_output(module: &str, output: &str, span: Span, outputs: &[&str]) 
         )),
     }
 }
+
+pub fn unknown_limit(name: &str, known: &[&str], span: Span) -> Diagnostic {
+    let near = crate::diagnostics::closest(name, known.iter().copied());
+    Diagnostic::error(
+        codes::INVALID_LIMIT,
+        format!("`{name}` is not a CloudFormation quota Cairn checks"),
+    )
+    .label(span, format!("`{name}` is set here"))
+    .help(match near {
+        Some(n) => format!("did you mean `{n}`?"),
+        None => format!("the quotas are {}", known.join(", ")),
+    })
+}
+
+pub fn limit_out_of_range(name: &str, value: i64, quota: u64, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        codes::INVALID_LIMIT,
+        format!("`{name}` = {value} is outside 1 to {quota}, CloudFormation's quota"),
+    )
+    .label(span, "a program may lower a quota, not raise it")
+    .help(format!("set `{name}` to at most {quota}, or leave it out"))
+}

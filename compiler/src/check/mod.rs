@@ -224,13 +224,44 @@ impl Checker<'_> {
                 .collect(),
             _ => vec![],
         };
+        let limits = self.limits(out.values.get("limits"), spans.get("limits").copied());
         ir::Project {
             name,
             region,
             tags,
             allow_replace: names("allow_replace"),
             allow_delete: names("allow_delete"),
+            limits,
         }
+    }
+
+    /// `limits = { resources = 300 }`: a quota of the stdlib's table,
+    /// lowered for this program (raising one past CloudFormation's is
+    /// meaningless, and refused).
+    fn limits(&mut self, value: Option<&Value>, span: Option<Span>) -> BTreeMap<String, u64> {
+        let mut out = BTreeMap::new();
+        let (Some(Value::Map(m)), Some(span)) = (value, span) else {
+            return out;
+        };
+        let table = self.stdlib.table("limits").and_then(|t| t.get("limits"));
+        let known: Vec<&str> = table
+            .and_then(|t| t.as_object())
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        for (k, v) in m {
+            let Value::Int(n) = v else { continue };
+            let quota = table.and_then(|t| t.get(k)).and_then(|q| q.as_u64());
+            match quota {
+                None => self.diags.push(errors::unknown_limit(k, &known, span)),
+                Some(q) if *n < 1 || *n as u64 > q => {
+                    self.diags.push(errors::limit_out_of_range(k, *n, q, span))
+                }
+                Some(_) => {
+                    out.insert(k.clone(), *n as u64);
+                }
+            }
+        }
+        out
     }
 
     fn param(
@@ -359,5 +390,6 @@ fn project_schema() -> Vec<FieldSchema> {
         field("tags", Type::Map(Box::new(Type::String)), true),
         field("allow_replace", Type::List(Box::new(Type::String)), true),
         field("allow_delete", Type::List(Box::new(Type::String)), true),
+        field("limits", Type::Map(Box::new(Type::Int)), true),
     ]
 }

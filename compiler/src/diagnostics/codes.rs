@@ -85,6 +85,7 @@ codes! {
     MISMATCHED_REFERENCE = "E0223", "mismatched-reference";
     INVALID_SCHEDULE = "E0224", "invalid-schedule";
     EXACTLY_ONE = "E0225", "exactly-one";
+    INVALID_LIMIT = "E0226", "invalid-limit";
     REFERENCE_CYCLE = "E0301", "reference-cycle";
     LOGICAL_ID_CLASH = "E0401", "logical-id-clash";
     INTERNAL_LOWERING = "E0402", "internal-lowering";

@@ -139,8 +139,9 @@ pub fn emit(
     let span = program.decls.first().map(|d| d.span);
     diags.extend(limits::check(
         &template,
-        text.len(),
+        &text,
         &program.project.name,
+        &program.project.limits,
         stdlib,
         span,
     ));
