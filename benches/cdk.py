@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Times `cairn build examples/retail` against the same infrastructure
+synthesized by the AWS CDK (benches/cdk/app.js), in one run.
+
+    python3 benches/cdk.py [--runs N]
+
+aws-cdk-lib is installed from npm into a scratch folder (benches/.cdk,
+ignored by git), never as a dependency of the project. Both run as whole
+processes, as a user runs them: `node app.js` with CDK_OUTDIR (no CDK CLI,
+no credentials) and the release `cairn build`. Target: CDK / Cairn >= 300.
+"""
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ap = argparse.ArgumentParser()
+ap.add_argument("--runs", type=int, default=10)
+args = ap.parse_args()
+
+scratch = os.path.join(root, "benches", ".cdk")
+if not os.path.exists(os.path.join(scratch, "node_modules", "aws-cdk-lib")):
+    os.makedirs(scratch, exist_ok=True)
+    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error",
+                    "--prefix", scratch, "aws-cdk-lib@2.276.0", "constructs@10"], check=True)
+shutil.copy(os.path.join(root, "benches", "cdk", "app.js"), os.path.join(scratch, "app.js"))
+subprocess.run(["cargo", "build", "--release", "-q", "-p", "cairn"], cwd=root, check=True)
+cairn = os.path.join(root, "target", "release", "cairn")
+
+
+def timed(cmd, env=None, cwd=None, runs=args.runs):
+    subprocess.run(cmd, check=True, env=env, cwd=cwd, stdout=subprocess.DEVNULL)
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, env=env, cwd=cwd, stdout=subprocess.DEVNULL)
+        times.append((time.perf_counter() - t0) * 1000)
+    probe = ("import resource,subprocess,sys; subprocess.run(sys.argv[1:], check=True, "
+             "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    peak = int(subprocess.run([sys.executable, "-c", probe] + cmd, check=True, env=env, cwd=cwd,
+                              capture_output=True, text=True).stdout)
+    return statistics.median(times), peak / 1024
+
+
+out = tempfile.mkdtemp(prefix="cdk-out-")
+env = dict(os.environ, CDK_OUTDIR=out)
+cdk_ms, cdk_mb = timed(["node", "app.js"], env=env, cwd=scratch)
+built = tempfile.mkdtemp(prefix="cairn-out-")
+cairn_ms, cairn_mb = timed([cairn, "build", os.path.join(root, "examples/retail"), "-o", built, "--quiet"],
+                           runs=max(args.runs, 30))
+resources = lambda path: __import__("json").load(open(path))["Resources"]
+cdk_count = len(resources(os.path.join(out, "retail.template.json")))
+cairn_count = len(resources(os.path.join(built, "retail.template.json")))
+print(f"CDK   synth  median {cdk_ms:8.1f} ms  peak RSS {cdk_mb:6.1f} MB  ({cdk_count} resources)")
+print(f"Cairn build  median {cairn_ms:8.1f} ms  peak RSS {cairn_mb:6.1f} MB  ({cairn_count} resources)")
+print(f"ratio        {cdk_ms / cairn_ms:.0f}x faster, {cdk_mb / cairn_mb:.1f}x less memory")

@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""How `cairn` scales: generates programs of N node groups (a network, a
+cluster, and N node groups of one instance type each; about three
+resources per node group) and times the whole pipeline on each, in release.
+
+    python3 benches/scale.py [N ...]          (default: 1000 10000)
+
+Prints time and peak RSS per size and the growth from one size to the next
+(linear cost: 10x the declarations, at most ~12x the time). Until programs
+are split into several stacks automatically, programs past 500 resources
+end in the quota error (E0403); the pipeline has run in full by then.
+Targets for 10,000 node groups: <= 3 s, <= 1 GB.
+"""
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
+subprocess.run(["cargo", "build", "--release", "-q", "-p", "cairn"], cwd=root, check=True)
+binary = os.path.join(root, "target/release/cairn")
+
+
+def program(n):
+    parts = ['network main {\n  zones = 3\n}\n\ncluster shop {\n  network = main\n'
+             '  admins  = ["arn:aws:iam::111122223333:role/admin"]\n}\n']
+    for i in range(n):
+        parts.append(f'\nnodegroup pool_{i} {{\n  cluster        = shop\n  instance_types = ["m5.large"]\n'
+                     f'  scaling        = {{ min = 1, max = 5 }}\n}}\n')
+    return "".join(parts)
+
+
+probe = ("import resource,subprocess,sys,time; t=time.perf_counter(); "
+         "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+         "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+previous = None
+for n in sizes:
+    path = os.path.join(tempfile.mkdtemp(prefix="cairn-scale-"), "scale.cairn")
+    with open(path, "w") as f:
+        f.write(program(n))
+    out = tempfile.mkdtemp(prefix="cairn-scale-out-")
+    runs = []
+    for _ in range(3):
+        r = subprocess.run([sys.executable, "-c", probe, binary, "build", path, "-o", out, "--quiet"],
+                           check=True, capture_output=True, text=True).stdout.split()
+        runs.append((float(r[0]), int(r[1])))
+    secs = sorted(r[0] for r in runs)[1]
+    peak = max(r[1] for r in runs) / 1024
+    growth = f"  x{secs / previous[1]:.1f} time for x{n / previous[0]:.0f} declarations" if previous else ""
+    print(f"{n:>6} node groups: {secs * 1000:8.0f} ms  peak RSS {peak:7.1f} MB{growth}")
+    previous = (n, secs)
