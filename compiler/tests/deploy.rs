@@ -85,6 +85,13 @@ fn command(args: &[&str], dir: &Path) -> Command {
     c
 }
 
+/// `cairn ARGS` against moto's endpoint in `region`.
+fn against(m: &Moto, region: &str, args: &[&str], dir: &Path) -> Output {
+    let mut a: Vec<&str> = args.to_vec();
+    a.extend(["--endpoint-url", &m.url, "--region", region]);
+    cairn(&a, dir)
+}
+
 fn text(o: &Output) -> String {
     format!(
         "{}{}",
@@ -107,11 +114,7 @@ fn plan_and_apply_against_cloudformation() {
     let Some(m) = moto() else { return };
     let dir = scratch("flow");
     std::fs::write(dir.join("shop.cairn"), PROGRAM).unwrap();
-    let live = |extra: &[&str]| {
-        let mut a: Vec<&str> = extra.to_vec();
-        a.extend(["--endpoint-url", &m.url, "--region", "us-east-1"]);
-        cairn(&a, &dir)
-    };
+    let live = |args: &[&str]| against(&m, "us-east-1", args, &dir);
     // Create: a plan shows what is new, with exit 2; apply deploys it.
     let o = live(&["plan", "shop.cairn", "--detailed-exitcode"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
@@ -309,11 +312,7 @@ fn a_template_over_the_inline_limit_goes_through_a_private_bucket() {
         size > 51_200,
         "the program must outgrow the inline limit: {size}"
     );
-    let live = |extra: &[&str]| {
-        let mut a: Vec<&str> = extra.to_vec();
-        a.extend(["--endpoint-url", &m.url, "--region", "eu-west-1"]);
-        cairn(&a, &dir)
-    };
+    let live = |args: &[&str]| against(&m, "eu-west-1", args, &dir);
     let o = live(&["apply", "large.cairn", "--yes"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(
