@@ -17,11 +17,7 @@ fn files(c: &cairn::Compilation) -> BTreeMap<String, String> {
 }
 
 fn allow_of(c: &cairn::Compilation) -> Allow {
-    let p = &c.program.as_ref().unwrap().project;
-    Allow {
-        replace: p.allow_replace.clone(),
-        delete: p.allow_delete.clone(),
-    }
+    Allow::of(&c.program.as_ref().unwrap().project)
 }
 
 fn stdlib() -> &'static cairn::schema::Stdlib {

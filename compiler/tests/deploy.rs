@@ -394,7 +394,7 @@ fn apply_completes_the_manifests_and_hands_them_to_kubectl() {
 
 #[test]
 fn stacks_are_applied_after_the_stacks_they_import_from() {
-    use cairn::deploy::apply::{self, Options, StackInput, Timing};
+    use cairn::deploy::apply::{self, Options, StackInput};
     use cairn::deploy::aws::{Aws, Settings};
     let Some(m) = moto() else { return };
     std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
@@ -447,14 +447,8 @@ fn stacks_are_applied_after_the_stacks_they_import_from() {
             template: side.to_string(),
         },
     ];
-    let o = Options {
-        timing: Timing {
-            poll: Duration::from_millis(200),
-            ..Timing::default()
-        },
-        inline_limit: 51_200,
-        no_rollback: false,
-    };
+    let mut o = Options::new(cairn::schema::Stdlib::get().unwrap(), false).unwrap();
+    o.timing.poll = Duration::from_millis(200);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

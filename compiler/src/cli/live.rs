@@ -6,7 +6,7 @@
 use super::build::compile_beside_report;
 use super::outcome;
 use super::{Common, DeployArgs, Format};
-use cairn::deploy::apply::{self, LiveStack, Options, StackInput, Timing};
+use cairn::deploy::apply::{self, LiveStack, Options, StackInput};
 use cairn::deploy::aws::{Aws, Settings};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -60,16 +60,12 @@ fn settings(d: &DeployArgs) -> Settings {
     }
 }
 
-fn options(d: &DeployArgs) -> Options {
-    let inline_limit = cairn::schema::Stdlib::get()
-        .ok()
-        .and_then(|s| cairn::emit::limits::quota(s, "template_bytes_inline"))
-        .map_or(51_200, |n| n as usize);
-    Options {
-        timing: Timing::default(),
-        inline_limit,
-        no_rollback: d.no_rollback,
-    }
+fn options(d: &DeployArgs) -> Result<Options, i32> {
+    let stdlib = cairn::schema::Stdlib::get().map_err(|_| 1)?;
+    Options::new(stdlib, d.no_rollback).ok_or_else(|| {
+        eprintln!("internal error: the stdlib's limits table has no `template_bytes_inline`");
+        1
+    })
 }
 
 /// Progress: a live spinner on a terminal, one line per event otherwise
@@ -151,9 +147,10 @@ fn make_plan(
             template: t.clone(),
         })
         .collect();
+    let o = options(deploy)?;
     let progress = Progress::new(common.quiet);
     let log = |s: String| progress.line(s);
-    let result = interruptible(rt, apply::plan(cf, &stacks, options(deploy), &log));
+    let result = interruptible(rt, apply::plan(cf, &stacks, o, &log));
     progress.done();
     let live = match result {
         None => {
@@ -180,10 +177,7 @@ fn make_plan(
     let Ok(stdlib) = cairn::schema::Stdlib::get() else {
         return Err(1);
     };
-    let allow = cairn::plan::Allow {
-        replace: program.project.allow_replace.clone(),
-        delete: program.project.allow_delete.clone(),
-    };
+    let allow = cairn::plan::Allow::of(&program.project);
     let plan = cairn::plan::offline(&templates, &old, stdlib, &allow);
     Ok(Planned {
         live,
@@ -292,7 +286,11 @@ pub fn apply(common: &Common, args: ApplyArgs<'_>, deploy: &DeployArgs) -> i32 {
     }
     let progress = Progress::new(common.quiet);
     let log = |s: String| progress.line(s);
-    let result = interruptible(&rt, apply::execute(&cf, &live, options(deploy), &log));
+    let o = match options(deploy) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let result = interruptible(&rt, apply::execute(&cf, &live, o, &log));
     progress.done();
     match result {
         None => {

@@ -32,10 +32,7 @@ pub fn run(
     let Ok(stdlib) = cairn::schema::Stdlib::get() else {
         return 1;
     };
-    let allow = cairn::plan::Allow {
-        replace: program.project.allow_replace.clone(),
-        delete: program.project.allow_delete.clone(),
-    };
+    let allow = cairn::plan::Allow::of(&program.project);
     let plan = cairn::plan::offline(&output.files, &old, stdlib, &allow);
     show(common, &plan);
     if let Some(path) = out {

@@ -30,6 +30,19 @@ pub struct Options {
     pub no_rollback: bool,
 }
 
+impl Options {
+    /// Default timing and the inline limit of the stdlib's limits table;
+    /// None when the table lacks it (a broken stdlib, not a user error).
+    pub fn new(stdlib: &crate::schema::Stdlib, no_rollback: bool) -> Option<Options> {
+        let inline = crate::emit::limits::quota(stdlib, "template_bytes_inline")?;
+        Some(Options {
+            timing: Timing::default(),
+            inline_limit: usize::try_from(inline).ok()?,
+            no_rollback,
+        })
+    }
+}
+
 /// Waits and polls, bounded.
 #[derive(Clone, Copy, Debug)]
 pub struct Timing {
@@ -351,27 +364,12 @@ async fn execute_one<C: CloudFormation>(
         reason,
         status,
     };
-    let made;
-    let cs = match (&s.change_set, &s.deferred) {
-        (Some(cs), _) => cs,
-        (None, Some(template)) => {
-            match change_set(cf, &s.stack, template, s.create, o, log).await {
-                Ok(Some((name, _))) => {
-                    made = name;
-                    &made
-                }
-                Ok(None) => {
-                    log(format!("{}: no changes", s.stack));
-                    return Ok(());
-                }
-                Err(e) => return Err(fail(e.to_string(), None)),
-            }
-        }
-        (None, None) => {
-            log(format!("{}: no changes", s.stack));
-            return Ok(());
-        }
-    };
+    if s.change_set.is_none() && s.deferred.is_none() {
+        log(format!("{}: no changes", s.stack));
+        return Ok(());
+    }
+    // Before any change set is made or run: the stack is free, and still
+    // what the plan was made against.
     wait_not_busy(cf, &s.stack, t, log)
         .await
         .map_err(|e| fail(e.to_string(), None))?;
@@ -387,13 +385,27 @@ async fn execute_one<C: CloudFormation>(
             ));
         }
     }
+    let cs = match (&s.change_set, &s.deferred) {
+        (Some(cs), _) => cs.clone(),
+        (None, Some(template)) => {
+            match change_set(cf, &s.stack, template, s.create, o, log).await {
+                Ok(Some((name, _))) => name,
+                Ok(None) => {
+                    log(format!("{}: no changes", s.stack));
+                    return Ok(());
+                }
+                Err(e) => return Err(fail(e.to_string(), None)),
+            }
+        }
+        (None, None) => return Ok(()),
+    };
     let seen = cf
         .stack_events(&s.stack)
         .await
         .map(|e| e.len())
         .unwrap_or(0);
     log(format!("{}: executing change set {cs}", s.stack));
-    if let Err(e) = cf.execute_change_set(&s.stack, cs, o.no_rollback).await {
+    if let Err(e) = cf.execute_change_set(&s.stack, &cs, o.no_rollback).await {
         let mut f = fail(e.to_string(), None);
         if let Ok(events) = cf.stack_events(&s.stack).await {
             if let Some(root) = root_cause(&events) {

@@ -90,7 +90,7 @@ pub fn field_type<'a>(k: &'a KindSchema, path: &[String]) -> Option<&'a Type> {
 }
 
 /// Lists are transparent to the questions asked of their elements.
-fn element(t: &Type) -> &Type {
+pub fn element(t: &Type) -> &Type {
     match t {
         Type::List(e) => element(e),
         other => other,
@@ -102,7 +102,7 @@ fn is_member(stdlib: &Stdlib, t: Option<&Type>, name: &str) -> Option<String> {
         Some(Type::Enum(e)) => stdlib
             .enums
             .get(e)
-            .filter(|en| en.members.iter().any(|m| m.0 == name))
+            .filter(|en| en.lowered(name).is_some())
             .map(|_| e.clone()),
         _ => None,
     }

@@ -3,7 +3,7 @@
 //! kind, the path of object keys inside it, and whether the cursor is at a
 //! key or at a value. The analysis of the last text supplies names.
 
-use super::analysis::{all_fields, field_type, Analysis};
+use super::analysis::{all_fields, element, field_type, Analysis};
 use super::snippets;
 use crate::schema::{FieldSchema, Stdlib, Type};
 use lsp_types as lsp;
@@ -261,13 +261,6 @@ pub fn complete(a: Option<&Analysis>, text: &str, offset: usize) -> Vec<lsp::Com
                 _ => vec![],
             }
         }
-    }
-}
-
-fn element(t: &Type) -> &Type {
-    match t {
-        Type::List(e) => element(e),
-        other => other,
     }
 }
 

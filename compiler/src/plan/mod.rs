@@ -137,6 +137,16 @@ pub struct Allow {
     pub delete: Vec<String>,
 }
 
+impl Allow {
+    /// The project block's `allow_replace` and `allow_delete`.
+    pub fn of(project: &crate::ir::Project) -> Allow {
+        Allow {
+            replace: project.allow_replace.clone(),
+            delete: project.allow_delete.clone(),
+        }
+    }
+}
+
 /// Compares two builds (relative path -> file text).
 pub fn offline(
     new: &BTreeMap<String, String>,

@@ -164,7 +164,7 @@ impl Printer<'_> {
             if let Some(p) = prev {
                 let blank = !one_line(p)
                     || !one_line(item)
-                    || self.blank_between(end(p.span), self.first_start(item));
+                    || self.blank_between(end(p.span), self.first_start_at(start(item.span)));
                 if blank {
                     self.newline_if_needed_blank();
                 }
@@ -182,14 +182,6 @@ impl Printer<'_> {
         }
         while self.out.ends_with("\n\n") {
             self.out.pop();
-        }
-    }
-
-    /// Where an item's leading comments begin, or the item itself.
-    fn first_start(&self, item: &Item) -> usize {
-        match self.comments.get(self.next) {
-            Some(c) if start(c.span) < start(item.span) => start(c.span),
-            _ => start(item.span),
         }
     }
 
@@ -330,6 +322,7 @@ impl Printer<'_> {
         }
     }
 
+    /// Where the leading comments of what starts at `at` begin, or `at`.
     fn first_start_at(&self, at: usize) -> usize {
         match self.comments.get(self.next) {
             Some(c) if start(c.span) < at => start(c.span),
