@@ -149,7 +149,7 @@ fn run(input: Input, lower: bool) -> Compilation {
         let (fragments, d) = lower::lower(&program, stdlib);
         diags.extend(d);
         if !diagnostics::has_errors(&diags) {
-            let (out, d) = emit::emit(&program, &fragments, stdlib);
+            let (out, d) = emit::emit(&program, fragments, stdlib);
             diags.extend(d);
             output = Some(out);
         }

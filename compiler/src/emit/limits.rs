@@ -5,28 +5,41 @@ use crate::diagnostics::{codes, Diagnostic};
 use crate::schema::Stdlib;
 use crate::source::Span;
 use serde_json::Value as Json;
+use std::collections::BTreeMap;
 
 /// One quota from the table (`"template_bytes_inline"`, ...).
 pub fn quota(stdlib: &Stdlib, key: &str) -> Option<u64> {
     stdlib.table("limits")?.get("limits")?.get(key)?.as_u64()
 }
 
+/// A quota as it applies to a program: its own lower quota wins over
+/// CloudFormation's.
+pub fn limit(stdlib: &Stdlib, lowered: &BTreeMap<String, u64>, key: &str) -> u64 {
+    let q = quota(stdlib, key).unwrap_or(u64::MAX);
+    lowered.get(key).map_or(q, |l| q.min(*l))
+}
+
+/// The stack a template is checked as.
+pub struct Stack<'a> {
+    pub name: &'a str,
+    /// Where to point, and what to say there.
+    pub anchor: Option<(Span, String)>,
+    /// One of several stacks: Cairn already keeps each within the
+    /// resource and size quotas, so nearing them is no news.
+    pub split: bool,
+}
+
 pub fn check(
     template: &Json,
     text: &str,
-    stack: &str,
-    lowered: &std::collections::BTreeMap<String, u64>,
+    stack: &Stack<'_>,
+    lowered: &BTreeMap<String, u64>,
     stdlib: &Stdlib,
-    anchor: Option<Span>,
 ) -> Vec<Diagnostic> {
     let Some(table) = stdlib.table("limits") else {
         return vec![];
     };
-    // A program's own lower quota wins over CloudFormation's.
-    let limit = |k: &str| {
-        let q = quota(stdlib, k).unwrap_or(u64::MAX);
-        lowered.get(k).map_or(q, |l| q.min(*l))
-    };
+    let limit = |k: &str| limit(stdlib, lowered, k);
     let warn_pct = table
         .get("warn_at_percent")
         .and_then(Json::as_u64)
@@ -61,7 +74,7 @@ pub fn check(
         ("logical_id_chars", longest_id, "characters in a logical ID"),
         (
             "stack_name_chars",
-            stack.len() as u64,
+            stack.name.len() as u64,
             "characters in the stack name",
         ),
         (
@@ -71,8 +84,10 @@ pub fn check(
         ),
     ];
     let mut out = vec![];
+    let name = stack.name;
     for (key, have, what) in measures {
         let max = limit(key);
+        let split_keeps = matches!(key, "resources" | "template_bytes_s3");
         let ours = lowered.contains_key(key);
         let whose = if ours {
             "the project's `limits` allow"
@@ -82,23 +97,33 @@ pub fn check(
         let d = if have > max {
             Diagnostic::error(
                 codes::LIMIT_EXCEEDED,
-                format!("stack `{stack}` has {have} {what}; {whose} {max}"),
+                format!("stack `{name}` has {have} {what}; {whose} {max}"),
             )
-            .help("split the program into several projects until Cairn splits stacks automatically")
+            .help(if split_keeps {
+                "a declaration's resources always share a stack: split the largest declaration of this stack into smaller ones"
+            } else {
+                "split the program into several projects, or trim what this stack carries"
+            })
+        } else if stack.split && split_keeps {
+            continue;
         } else if max > 0 && have * 100 >= max * warn_pct {
             Diagnostic::warning(
                 codes::LIMIT_NEAR,
                 format!(
-                    "stack `{stack}` has {have} {what}, {}% of the {max} {whose}",
+                    "stack `{name}` has {have} {what}, {}% of the {max} {whose}",
                     have * 100 / max
                 ),
             )
-            .help("plan how the program will be split before it grows past the limit")
+            .help(if split_keeps {
+                "past the limit Cairn splits the program into several stacks; a resource moved to another stack is deleted and created again, and `cairn plan` shows each one"
+            } else {
+                "plan how the program will be split before it grows past the limit"
+            })
         } else {
             continue;
         };
-        out.push(match anchor {
-            Some(s) => d.label(s, "in the stack built from this program"),
+        out.push(match &stack.anchor {
+            Some((s, label)) => d.label(*s, label.clone()),
             None => d,
         });
     }

@@ -9,7 +9,10 @@
 
 pub mod limits;
 mod placeholders;
+pub mod split;
+mod stacks;
 mod tags;
+mod wire;
 mod yaml;
 
 use crate::diagnostics::{codes, Diagnostic};
@@ -19,149 +22,177 @@ use crate::schema::Stdlib;
 use serde_json::{json, Map, Value as Json};
 use std::collections::BTreeMap;
 
-/// What a build writes: relative path to contents.
+/// What a build writes: relative path to contents, and the stacks.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Output {
     pub files: BTreeMap<String, String>,
+    /// In the order they deploy in.
+    pub stacks: Vec<StackInfo>,
+}
+
+/// One stack of a build, for `cairn graph --stacks`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StackInfo {
+    pub name: String,
+    pub declarations: Vec<String>,
+    pub resources: usize,
+    /// Stacks whose exports it imports.
+    pub imports_from: Vec<String>,
+}
+
+/// Every declaration's resources, before they are given to stacks.
+struct Collected {
+    resources: Map<String, Json>,
+    /// Logical ID -> the index of the fragment that made it first.
+    owner: BTreeMap<String, usize>,
+    by_decl: BTreeMap<String, Vec<String>>,
+    manifests: BTreeMap<String, String>,
+    /// Outputs that manifests' placeholders read.
+    manifest_outputs: Map<String, Json>,
 }
 
 pub fn emit(
     program: &ir::Program,
-    fragments: &[Fragment],
+    fragments: Vec<Fragment>,
     stdlib: &Stdlib,
 ) -> (Output, Vec<Diagnostic>) {
-    let mut diags = vec![];
     let spans: BTreeMap<&str, crate::source::Span> = program
         .decls
         .iter()
         .map(|d| (d.name.as_str(), d.span))
         .collect();
-    let mut resources: Map<String, Json> = Map::new();
-    let mut owner: BTreeMap<String, String> = BTreeMap::new();
-    let mut by_decl: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut manifests: BTreeMap<String, String> = BTreeMap::new();
-    let mut clashes: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-    let mut manifest_outputs: Map<String, Json> = Map::new();
-    for f in fragments {
-        for (id, res) in &f.resources {
-            by_decl.entry(f.decl.clone()).or_default().push(id.clone());
-            match resources.get(id) {
-                // Two declarations may lower to the same shared resource (a
-                // cluster's CSI add-on for two storage classes); identical
-                // definitions are one resource.
-                Some(existing) if existing == res => {}
-                Some(_) => {
-                    let first = owner.get(id).cloned().unwrap_or_default();
-                    clashes
-                        .entry((f.decl.clone(), first))
-                        .or_default()
-                        .push(id.clone());
-                }
-                None => {
-                    resources.insert(id.clone(), res.clone());
-                    owner.insert(id.clone(), f.decl.clone());
-                }
-            }
-        }
-        for (name, m) in &f.manifests {
-            let mut m = m.clone();
-            let templated = placeholders::extract(&f.decl, name, &mut m, &mut manifest_outputs);
-            let path = if templated {
-                format!("manifests/{name}.hbs")
-            } else {
-                format!("manifests/{name}")
-            };
-            manifests.insert(path, yaml::to_yaml(&m));
-        }
-    }
-    for ((second, first), ids) in clashes {
-        let id = ids.first().cloned().unwrap_or_default();
-        let more = if ids.len() > 1 {
-            format!(" (and {} more)", ids.len() - 1)
-        } else {
-            String::new()
-        };
-        let mut d = Diagnostic::error(
-            codes::LOGICAL_ID_CLASH,
-            format!("`{second}` and `{first}` produce the same logical IDs: `{id}`{more}"),
-        );
-        if let Some(s) = spans.get(second.as_str()) {
-            d = d.label(*s, format!("`{second}` produces `{id}`"));
-        }
-        if let Some(s) = spans.get(first.as_str()) {
-            d = d.label(*s, format!("`{first}` produces it too"));
-        }
-        diags.push(d.help("rename one of them: logical IDs are the PascalCase of declared names, so `a_b` and `a__b` collide"));
-    }
-    tags::apply(&mut resources, &program.project.tags, stdlib);
-    let mut outputs = Map::new();
-    outputs.extend(manifest_outputs);
-    for o in &program.outputs {
-        let v = lower::output_value(&o.value, fragments, &program.project);
+    let values = lower::output_values(
+        program.outputs.iter().map(|o| &o.value),
+        &fragments,
+        &program.project,
+    );
+    let names: Vec<String> = fragments.iter().map(|f| f.decl.clone()).collect();
+    let (mut c, weights, mut diags) = collect(fragments, &names, &spans);
+    tags::apply(&mut c.resources, &program.project.tags, stdlib);
+    let mut outputs: Vec<(String, Json)> = std::mem::take(&mut c.manifest_outputs)
+        .into_iter()
+        .collect();
+    for (o, v) in program.outputs.iter().zip(values) {
         let mut out = Map::new();
         out.insert("Value".into(), as_text(v));
         if let Some(doc) = &o.doc {
             out.insert("Description".into(), json!(doc));
         }
-        outputs.insert(lower::logical_root(&o.name), Json::Object(out));
+        outputs.push((lower::logical_root(&o.name), Json::Object(out)));
     }
-    let mut template = Map::new();
-    template.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
-    template.insert(
-        "Description".into(),
-        json!(format!(
-            "{} (generated by Cairn; do not edit)",
-            program.project.name
-        )),
-    );
-    // Which declaration made which resource travels with the template, so a
-    // plan against what is deployed can name the declaration of a resource
-    // that is no longer in the program. Template metadata, not a resource.
-    let declared: Map<String, Json> = by_decl
+    let lowered = &program.project.limits;
+    let budget = split::Budget {
+        resources: limits::limit(stdlib, lowered, "resources"),
+        // The rendered size only approximates the template's, and exports
+        // are added after: a quarter is kept in hand.
+        bytes: limits::limit(stdlib, lowered, "template_bytes_s3") / 4 * 3,
+    };
+    let items: Vec<split::Item<'_>> = names
         .iter()
-        .map(|(k, v)| {
-            let mut ids = v.clone();
-            ids.sort();
-            ids.dedup();
-            (k.clone(), json!(ids))
+        .zip(&weights)
+        .map(|(name, (resources, bytes))| split::Item {
+            name,
+            resources: *resources,
+            bytes: *bytes,
         })
         .collect();
-    template.insert(
-        "Metadata".into(),
-        json!({ "Cairn": { "declarations": declared } }),
-    );
-    template.insert("Resources".into(), Json::Object(resources));
-    if !outputs.is_empty() {
-        template.insert("Outputs".into(), Json::Object(outputs));
-    }
-    let template = canonical(Json::Object(template));
-    let text = pretty(&template);
-    let span = program.decls.first().map(|d| d.span);
-    diags.extend(limits::check(
-        &template,
-        &text,
-        &program.project.name,
-        &program.project.limits,
+    let runs = split::partition(&items, budget);
+    let parts = stacks::Parts {
+        program,
         stdlib,
-        span,
-    ));
-    let stack = program.project.name.clone();
-    let template_path = format!("{stack}.template.json");
-    let mut files = BTreeMap::new();
-    files.insert(template_path.clone(), text);
-    let manifest = json!({
-        "version": 1,
-        "stacks": [{
-            "name": stack,
-            "template": template_path,
-            "region": program.project.region,
-            "declarations": by_decl.into_iter().map(|(k, mut v)| { v.sort(); v.dedup(); (k, json!(v)) }).collect::<Map<String, Json>>(),
-        }],
-        "manifests": manifests.keys().collect::<Vec<_>>(),
-    });
-    files.insert("cairn.build.json".to_string(), pretty(&canonical(manifest)));
-    files.extend(manifests);
-    (Output { files }, diags)
+        spans: &spans,
+        items: &items,
+        runs: &runs,
+    };
+    let out = stacks::assemble(&parts, c, outputs, &mut diags);
+    (out, diags)
+}
+
+/// Resources of every fragment in one map, each with the declaration that
+/// made it; and each fragment's weight (resources it owns, bytes).
+fn collect(
+    fragments: Vec<Fragment>,
+    names: &[String],
+    spans: &BTreeMap<&str, crate::source::Span>,
+) -> (Collected, Vec<(u64, u64)>, Vec<Diagnostic>) {
+    let mut c = Collected {
+        resources: Map::new(),
+        owner: BTreeMap::new(),
+        by_decl: BTreeMap::new(),
+        manifests: BTreeMap::new(),
+        manifest_outputs: Map::new(),
+    };
+    let mut weights = vec![];
+    let mut clashes: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for (i, f) in fragments.into_iter().enumerate() {
+        let mut owned = 0;
+        for (id, res) in f.resources {
+            c.by_decl
+                .entry(f.decl.clone())
+                .or_default()
+                .push(id.clone());
+            match c.resources.get(&id) {
+                // Two declarations may lower to the same shared resource (a
+                // cluster's CSI add-on for two storage classes); identical
+                // definitions are one resource, the first maker's.
+                Some(existing) if *existing == res => {}
+                Some(_) => {
+                    let first = c
+                        .owner
+                        .get(&id)
+                        .and_then(|j| names.get(*j))
+                        .cloned()
+                        .unwrap_or_default();
+                    clashes.entry((f.decl.clone(), first)).or_default().push(id);
+                }
+                None => {
+                    c.owner.insert(id.clone(), i);
+                    c.resources.insert(id, res);
+                    owned += 1;
+                }
+            }
+        }
+        weights.push((owned, f.bytes as u64));
+        for (name, mut m) in f.manifests {
+            let templated = placeholders::extract(&f.decl, &name, &mut m, &mut c.manifest_outputs);
+            let path = if templated {
+                format!("manifests/{name}.hbs")
+            } else {
+                format!("manifests/{name}")
+            };
+            c.manifests.insert(path, yaml::to_yaml(&m));
+        }
+    }
+    let diags = clashes
+        .into_iter()
+        .map(|((second, first), ids)| clash(&second, &first, &ids, spans))
+        .collect();
+    (c, weights, diags)
+}
+
+fn clash(
+    second: &str,
+    first: &str,
+    ids: &[String],
+    spans: &BTreeMap<&str, crate::source::Span>,
+) -> Diagnostic {
+    let id = ids.first().cloned().unwrap_or_default();
+    let more = if ids.len() > 1 {
+        format!(" (and {} more)", ids.len() - 1)
+    } else {
+        String::new()
+    };
+    let mut d = Diagnostic::error(
+        codes::LOGICAL_ID_CLASH,
+        format!("`{second}` and `{first}` produce the same logical IDs: `{id}`{more}"),
+    );
+    if let Some(s) = spans.get(second) {
+        d = d.label(*s, format!("`{second}` produces `{id}`"));
+    }
+    if let Some(s) = spans.get(first) {
+        d = d.label(*s, format!("`{first}` produces it too"));
+    }
+    d.help("rename one of them: logical IDs are the PascalCase of declared names, so `a_b` and `a__b` collide")
 }
 
 /// Output values are text: numbers and bools become strings, lists are
@@ -175,17 +206,11 @@ fn as_text(v: Json) -> Json {
     }
 }
 
-/// Sorts object keys at every level, whatever map serde_json was built with.
-pub fn canonical(v: Json) -> Json {
-    match v {
-        Json::Object(m) => {
-            let sorted: BTreeMap<String, Json> =
-                m.into_iter().map(|(k, v)| (k, canonical(v))).collect();
-            Json::Object(sorted.into_iter().collect())
-        }
-        Json::Array(a) => Json::Array(a.into_iter().map(canonical).collect()),
-        other => other,
-    }
+/// Sorts object keys at every level, whatever map serde_json was built with
+/// (a dependency may turn on its `preserve_order`).
+pub fn canonical(mut v: Json) -> Json {
+    v.sort_all_objects();
+    v
 }
 
 pub fn pretty(v: &Json) -> String {

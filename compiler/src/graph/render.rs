@@ -60,7 +60,7 @@ pub fn resources(template: &Json) -> Picture {
         let ty = r.get("Type").and_then(Json::as_str).unwrap_or("");
         p.nodes.insert(id.clone(), format!("{id} ({ty})"));
         let mut targets = BTreeSet::new();
-        collect(r, &mut targets);
+        referenced(r, &mut targets);
         for t in targets
             .into_iter()
             .filter(|t| res.contains_key(t) && t != id)
@@ -71,7 +71,10 @@ pub fn resources(template: &Json) -> Picture {
     p
 }
 
-fn collect(v: &Json, out: &mut BTreeSet<String>) {
+/// The logical IDs `v` names through `Ref`, `Fn::GetAtt`, `Fn::Sub` and
+/// `DependsOn` (and pseudo parameters and `Fn::Sub` variables: callers keep
+/// the names they know).
+pub fn referenced(v: &Json, out: &mut BTreeSet<String>) {
     match v {
         Json::Object(m) => {
             for (k, x) in m {
@@ -98,13 +101,13 @@ fn collect(v: &Json, out: &mut BTreeSet<String>) {
                                 out.insert(name.split('.').next().unwrap_or(name).to_string());
                             }
                         }
-                        collect(x, out);
+                        referenced(x, out);
                     }
-                    _ => collect(x, out),
+                    _ => referenced(x, out),
                 }
             }
         }
-        Json::Array(a) => a.iter().for_each(|x| collect(x, out)),
+        Json::Array(a) => a.iter().for_each(|x| referenced(x, out)),
         _ => {}
     }
 }

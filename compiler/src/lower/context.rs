@@ -8,14 +8,18 @@
 use super::helpers::pascal;
 use crate::ir::{self, Dim, InterpPart, SecretStore, Value};
 use serde_json::{json, Map, Value as Json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub struct Cx {
     project: Json,
     /// Rendered attributes of every declaration lowered so far.
     pub attrs: BTreeMap<String, Map<String, Json>>,
-    /// Field contexts of every declaration lowered so far, for references.
-    fields: BTreeMap<String, (String, Json)>,
+    /// The whole reference object of every lowered declaration that some
+    /// other declaration refers to, built once: a cluster that ten thousand
+    /// node groups refer to is rendered into JSON once, not once per use.
+    refs: BTreeMap<String, Json>,
+    /// Declarations some value refers to; only theirs are kept in `refs`.
+    referred: BTreeSet<String>,
 }
 
 impl Cx {
@@ -25,15 +29,30 @@ impl Cx {
         Cx {
             project,
             attrs: BTreeMap::new(),
-            fields: BTreeMap::new(),
+            refs: BTreeMap::new(),
+            referred: BTreeSet::new(),
         }
     }
 
-    pub fn decl_context(&self, decl: &ir::Decl) -> Json {
-        let mut ctx = Map::new();
-        for (k, v) in &decl.fields {
-            ctx.insert(k.clone(), self.value(v));
+    /// A context for `program`'s declarations, knowing which are referred to.
+    pub fn for_program(program: &ir::Program) -> Cx {
+        let mut cx = Cx::new(&program.project);
+        for d in &program.decls {
+            for v in d.fields.values() {
+                referred_by(v, &mut cx.referred);
+            }
         }
+        cx
+    }
+
+    /// The template context of `decl`: its fields as template values, and
+    /// `decl`, `project` and `derived` (see [`Cx::remember`]).
+    pub fn decl_context(&self, decl: &ir::Decl) -> Json {
+        let mut ctx: Map<String, Json> = decl
+            .fields
+            .iter()
+            .map(|(k, v)| (k.clone(), self.value(v)))
+            .collect();
         ctx.insert(
             "decl".into(),
             json!({ "name": decl.name, "id": pascal(&decl.name), "kind": decl.kind }),
@@ -51,15 +70,20 @@ impl Cx {
         Json::Object(ctx)
     }
 
-    /// Keeps a lowered declaration's fields for the references to it.
-    pub fn remember(&mut self, decl: &ir::Decl) {
-        let fields: Map<String, Json> = decl
-            .fields
-            .iter()
-            .map(|(k, v)| (k.clone(), self.value(v)))
-            .collect();
-        self.fields
-            .insert(decl.name.clone(), (decl.kind.clone(), Json::Object(fields)));
+    /// Keeps a lowered declaration's attributes, and its reference object
+    /// when something refers to it. `context` is the one its template was
+    /// rendered with: its fields are taken from it, not rendered again.
+    pub fn remember(&mut self, decl: &ir::Decl, context: Json, attrs: &Map<String, Json>) {
+        if self.referred.contains(&decl.name) {
+            let mut fields = match context {
+                Json::Object(m) => m,
+                _ => Map::new(),
+            };
+            fields.retain(|k, _| decl.fields.contains_key(k));
+            let r = json!({ "name": decl.name, "id": pascal(&decl.name), "kind": decl.kind, "attrs": attrs, "fields": fields });
+            self.refs.insert(decl.name.clone(), r);
+        }
+        self.attrs.insert(decl.name.clone(), attrs.clone());
     }
 
     pub fn value(&self, v: &Value) -> Json {
@@ -75,15 +99,13 @@ impl Cx {
             Value::Map(m) => {
                 Json::Object(m.iter().map(|(k, x)| (k.clone(), self.value(x))).collect())
             }
-            Value::Ref { decl, kind } => {
-                let fields = self
-                    .fields
-                    .get(decl)
-                    .map(|(_, f)| f.clone())
-                    .unwrap_or(Json::Null);
-                let attrs = self.attrs.get(decl).cloned().unwrap_or_default();
-                json!({ "name": decl, "id": pascal(decl), "kind": kind, "attrs": attrs, "fields": fields })
-            }
+            Value::Ref { decl, kind } => match self.refs.get(decl) {
+                Some(r) => r.clone(),
+                // Not lowered (it failed, and said so): a bare reference.
+                None => {
+                    json!({ "name": decl, "id": pascal(decl), "kind": kind, "attrs": {}, "fields": null })
+                }
+            },
             Value::Attr { decl, attr, .. } => self.attr(decl, attr),
             Value::Secret { store, name } => {
                 let store = match store {
@@ -132,6 +154,18 @@ impl Cx {
             }
         }
         json!({ "Fn::Sub": [text, vars] })
+    }
+}
+
+/// The declarations `v` refers to, at any depth.
+fn referred_by(v: &Value, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Ref { decl, .. } => {
+            out.insert(decl.clone());
+        }
+        Value::List(vs) => vs.iter().for_each(|x| referred_by(x, out)),
+        Value::Map(m) => m.values().for_each(|x| referred_by(x, out)),
+        _ => {}
     }
 }
 

@@ -25,6 +25,9 @@ pub struct Fragment {
     pub resources: Map<String, Json>,
     pub attrs: Map<String, Json>,
     pub manifests: Map<String, Json>,
+    /// The size of the rendered fragment: what the declaration adds to a
+    /// template, near enough to split stacks by.
+    pub bytes: usize,
 }
 
 /// A registry of just the templates `program` needs, and the partials they
@@ -94,12 +97,12 @@ pub fn lower(program: &ir::Program, stdlib: &'static Stdlib) -> (Vec<Fragment>, 
             )
         }
     };
-    let mut cx = context::Cx::new(&program.project);
+    let mut cx = context::Cx::for_program(program);
     let mut out = vec![];
     for decl in &program.decls {
-        match lower_one(decl, stdlib, &hb, &mut cx) {
-            Ok(f) => {
-                cx.attrs.insert(decl.name.clone(), f.attrs.clone());
+        match lower_one(decl, stdlib, &hb, &cx) {
+            Ok((f, context)) => {
+                cx.remember(decl, context, &f.attrs);
                 out.push(f);
             }
             Err(d) => diags.push(*d),
@@ -109,20 +112,24 @@ pub fn lower(program: &ir::Program, stdlib: &'static Stdlib) -> (Vec<Fragment>, 
 }
 
 /// Values of program outputs, rendered like template values.
-pub fn output_value(v: &ir::Value, fragments: &[Fragment], project: &ir::Project) -> Json {
+pub fn output_values<'a>(
+    values: impl Iterator<Item = &'a ir::Value>,
+    fragments: &[Fragment],
+    project: &ir::Project,
+) -> Vec<Json> {
     let mut cx = context::Cx::new(project);
     for f in fragments {
         cx.attrs.insert(f.decl.clone(), f.attrs.clone());
     }
-    cx.value(v)
+    values.map(|v| cx.value(v)).collect()
 }
 
 fn lower_one(
     decl: &ir::Decl,
     stdlib: &Stdlib,
     hb: &Handlebars<'_>,
-    cx: &mut context::Cx,
-) -> Result<Fragment, Box<Diagnostic>> {
+    cx: &context::Cx,
+) -> Result<(Fragment, Json), Box<Diagnostic>> {
     let schema = stdlib
         .kind(&decl.kind)
         .ok_or_else(|| boxed(Some(decl), "unknown kind at lowering"))?;
@@ -134,12 +141,13 @@ fn lower_one(
                 &format!("no lowering template for `{}`", decl.kind),
             )
         })?;
-    let ctx = cx.decl_context(decl);
+    // Handed over whole: `render` would serialize a copy of it first.
+    let mut ctx = handlebars::Context::from(cx.decl_context(decl));
     let rendered = hb
-        .render(path, &ctx)
+        .render_with_context(path, &ctx)
         .map_err(|e| boxed(Some(decl), &format!("{path}: {e}")))?;
     let cleaned = relaxed::strip_trailing_commas(&rendered);
-    let json: Json = serde_json::from_str(&cleaned).map_err(|e| {
+    let mut json: Map<String, Json> = serde_json::from_str(&cleaned).map_err(|e| {
         let line = cleaned
             .lines()
             .nth(e.line().saturating_sub(1))
@@ -153,17 +161,16 @@ fn lower_one(
             ),
         )
     })?;
-    let section = |name: &str| {
-        json.get(name)
-            .and_then(Json::as_object)
-            .cloned()
-            .unwrap_or_default()
+    let mut section = |name: &str| match json.remove(name) {
+        Some(Json::Object(m)) => m,
+        _ => Map::new(),
     };
     let frag = Fragment {
         decl: decl.name.clone(),
         resources: section("Resources"),
         attrs: section("Attributes"),
         manifests: section("Manifests"),
+        bytes: cleaned.len(),
     };
     for e in &schema.exports {
         if !frag.attrs.contains_key(&e.name) {
@@ -173,8 +180,7 @@ fn lower_one(
             ));
         }
     }
-    cx.remember(decl);
-    Ok(frag)
+    Ok((frag, std::mem::take(ctx.data_mut())))
 }
 
 fn internal(decl: Option<&ir::Decl>, msg: &str) -> Diagnostic {

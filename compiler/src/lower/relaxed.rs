@@ -5,10 +5,10 @@ pub fn strip_trailing_commas(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut in_str = false;
     let mut escaped = false;
-    let mut pending_comma: Option<String> = None;
+    // Where in `out` the last comma is, while only whitespace follows it.
+    let mut comma: Option<usize> = None;
     for c in s.chars() {
         if in_str {
-            out.push(c);
             if escaped {
                 escaped = false;
             } else if c == '\\' {
@@ -16,31 +16,15 @@ pub fn strip_trailing_commas(s: &str) -> String {
             } else if c == '"' {
                 in_str = false;
             }
-            continue;
-        }
-        if let Some(buf) = pending_comma.as_mut() {
-            if c.is_whitespace() {
-                buf.push(c);
-                continue;
+        } else if c == '}' || c == ']' {
+            if let Some(at) = comma.take() {
+                out.remove(at);
             }
-            let buf = pending_comma.take().unwrap_or_default();
-            if c == '}' || c == ']' {
-                out.push_str(buf.trim_start_matches(','));
-            } else {
-                out.push_str(&buf);
-            }
+        } else if !c.is_whitespace() {
+            comma = (c == ',').then_some(out.len());
+            in_str = c == '"';
         }
-        match c {
-            ',' => pending_comma = Some(String::from(",")),
-            '"' => {
-                in_str = true;
-                out.push(c);
-            }
-            _ => out.push(c),
-        }
-    }
-    if let Some(buf) = pending_comma {
-        out.push_str(&buf);
+        out.push(c);
     }
     out
 }
