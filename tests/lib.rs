@@ -130,11 +130,57 @@ pub fn snapshot(c: &Compilation, files: &[PathBuf]) -> String {
     s.push_str("==== diagnostics ====\n");
     s.push_str(&rendered_diagnostics(c));
     if let Some(out) = &c.output {
+        let split = out.stacks.len() > 1;
         for (path, text) in &out.files {
-            s.push_str(&format!("==== output: {path} ====\n{text}"));
+            let shown = if split && path.ends_with(".template.json") {
+                wiring(text)
+            } else {
+                text.clone()
+            };
+            s.push_str(&format!("==== output: {path} ====\n{shown}"));
         }
     }
     s
+}
+
+/// A template of a split program as its wiring: each resource's ID and
+/// type, the outputs and exports in full, and the imports. Hundreds of
+/// resource bodies like those the one-stack snapshots already show would
+/// bury what such a snapshot is for.
+fn wiring(text: &str) -> String {
+    let t: serde_json::Value = serde_json::from_str(text).unwrap();
+    let mut s = String::from("Resources:\n");
+    for (id, r) in t["Resources"].as_object().unwrap() {
+        s.push_str(&format!("  {id} ({})\n", r["Type"].as_str().unwrap_or("?")));
+    }
+    let mut imports = std::collections::BTreeSet::new();
+    imported(&t["Resources"], &mut imports);
+    imported(&t["Outputs"], &mut imports);
+    s.push_str("Imports:\n");
+    for i in imports {
+        s.push_str(&format!("  {i}\n"));
+    }
+    s.push_str("Outputs: ");
+    s.push_str(&serde_json::to_string_pretty(&t["Outputs"]).unwrap());
+    s.push('\n');
+    s
+}
+
+fn imported(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x.as_str()) {
+                    ("Fn::ImportValue", Some(name)) => {
+                        out.insert(name.to_string());
+                    }
+                    _ => imported(x, out),
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| imported(x, out)),
+        _ => {}
+    }
 }
 
 /// Writes a compilation's output under `dir` (for the outside oracles).
