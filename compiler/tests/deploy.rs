@@ -563,3 +563,78 @@ fn an_offline_plan_cannot_be_applied() {
         text(&o)
     );
 }
+
+#[test]
+fn a_program_split_into_stacks_applies_in_dependency_order() {
+    let Some(m) = moto() else { return };
+    let dir = scratch("fleet");
+    let fleet = repo().join("examples/fleet").display().to_string();
+    let o = cairn(&["build", &fleet, "-o", "built"], &dir);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let read = |p: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join("built").join(p)).unwrap()).unwrap()
+    };
+    let manifest = read("cairn.build.json");
+    let stacks = manifest["stacks"].as_array().unwrap();
+    assert!(stacks.len() >= 3, "{manifest}");
+    let mut total = 0;
+    for s in stacks {
+        let text = std::fs::read_to_string(dir.join("built").join(s["template"].as_str().unwrap()))
+            .unwrap();
+        let t: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let resources = t["Resources"].as_object().unwrap().len();
+        let outputs = t["Outputs"].as_object().map_or(0, |o| o.len());
+        assert!(
+            resources <= 500 && outputs <= 200 && text.len() <= 1_048_576,
+            "{}",
+            s["name"]
+        );
+        total += resources;
+    }
+    assert!((850..=950).contains(&total), "about 900 resources: {total}");
+    // moto records exports only for stacks made by CreateStack, and
+    // resolves Fn::ImportValue only in those stacks' updates (a CREATE
+    // change set sees no exports at all). So each stack is first created
+    // empty, with the exports it will carry, and Cairn updates them all:
+    // the order the updates run in is Cairn's alone.
+    python(
+        "import boto3,json,sys\n\
+         cf=boto3.client('cloudformation',endpoint_url=sys.argv[1])\n\
+         for s in json.load(open(sys.argv[2]))['stacks']:\n\
+         \x20 t=json.load(open(sys.argv[3]+'/'+s['template']))\n\
+         \x20 outs={k:{'Value':'seed','Export':v['Export']} for k,v in t.get('Outputs',{}).items() if 'Export' in v}\n\
+         \x20 body={'Resources':{'Seed':{'Type':'AWS::CloudFormation::WaitConditionHandle'}}}\n\
+         \x20 if outs: body['Outputs']=outs\n\
+         \x20 cf.create_stack(StackName=s['name'],TemplateBody=json.dumps(body))",
+        &[
+            &m.url,
+            &dir.join("built/cairn.build.json").display().to_string(),
+            &dir.join("built").display().to_string(),
+        ],
+    );
+    let o = against(&m, "eu-west-1", &["apply", &fleet, "--yes"], &dir);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    let lines: Vec<&str> = t.lines().collect();
+    let at = |what: &str| {
+        lines
+            .iter()
+            .position(|l| l.starts_with(what))
+            .unwrap_or_else(|| panic!("no `{what}`: {t}"))
+    };
+    for s in stacks {
+        let name = s["name"].as_str().unwrap();
+        let started = at(&format!("{name}: executing"));
+        let done = at(&format!(
+            "{name}: {name} AWS::CloudFormation::Stack UPDATE_COMPLETE"
+        ));
+        assert!(started < done);
+        for from in s["imports_from"].as_array().unwrap() {
+            let from = from.as_str().unwrap();
+            let exported = at(&format!(
+                "{from}: {from} AWS::CloudFormation::Stack UPDATE_COMPLETE"
+            ));
+            assert!(exported < started, "{name} ran before {from} was done: {t}");
+        }
+    }
+}
