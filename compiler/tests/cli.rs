@@ -296,6 +296,43 @@ fn graph_prints_declarations_and_resources() {
     );
 }
 
+#[test]
+fn graph_stacks_boxes_every_declaration_in_its_stack() {
+    let dir = scratch();
+    let fleet = repo().join("examples/fleet").display().to_string();
+    let o = cairn(&["build", &fleet, "-o", "out"], &dir);
+    assert_eq!(o.status.code(), Some(0));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("out/cairn.build.json")).unwrap())
+            .unwrap();
+    let o = cairn(&["graph", &fleet, "--stacks"], &dir);
+    assert_eq!(o.status.code(), Some(0));
+    let dot = String::from_utf8_lossy(&o.stdout).into_owned();
+    // One box per stack, in deploy order, each holding its declarations.
+    let boxes: Vec<&str> = dot.split("  subgraph ").skip(1).collect();
+    let stacks = manifest["stacks"].as_array().unwrap();
+    assert_eq!(boxes.len(), stacks.len(), "{dot}");
+    for (b, s) in boxes.iter().zip(stacks) {
+        let name = s["name"].as_str().unwrap();
+        assert!(b.contains(&format!("label=\"stack {name} (")), "{b}");
+        for d in s["declarations"].as_object().unwrap().keys() {
+            assert!(
+                b.contains(&format!("    \"{d}\" [label=")),
+                "{d} not in {name}"
+            );
+        }
+    }
+    let first = stacks[0]["name"].as_str().unwrap();
+    assert!(dot.contains(&format!("; imports from {first})")), "{dot}");
+    let o = cairn(
+        &["graph", &fleet, "--stacks", "--graph-format", "mermaid"],
+        &dir,
+    );
+    let m = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(m.matches("  subgraph g").count(), stacks.len(), "{m}");
+    assert_eq!(m.matches("  end\n").count(), stacks.len(), "{m}");
+}
+
 fn o_stdout(program: &str, dir: &Path) -> Vec<u8> {
     cairn(&["graph", program], dir).stdout
 }

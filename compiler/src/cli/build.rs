@@ -198,18 +198,22 @@ fn compare(files: &BTreeMap<String, String>, out: &Path) -> i32 {
     }
 }
 
-pub fn graph(common: &Common, format: super::GraphFormat, resources: bool) -> i32 {
+pub fn graph(common: &Common, format: super::GraphFormat, resources: bool, stacks: bool) -> i32 {
+    use cairn::graph::render::{self, Group, Picture};
     let c = match compile(common) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let picture = if resources {
-        let Some(out) = &c.output else { return 1 };
-        let mut p = cairn::graph::render::Picture::default();
+    let Some(out) = &c.output else { return 1 };
+    let mut picture = if resources {
+        let mut p = Picture::default();
         for (path, text) in &out.files {
             if path.ends_with(".template.json") {
                 if let Ok(t) = serde_json::from_str::<serde_json::Value>(text) {
-                    let q = cairn::graph::render::resources(&t);
+                    let q = render::resources(&t);
+                    if stacks {
+                        p.groups.push(stack_group(&out.stacks, path, &q));
+                    }
                     p.nodes.extend(q.nodes);
                     p.edges.extend(q.edges);
                 }
@@ -217,11 +221,48 @@ pub fn graph(common: &Common, format: super::GraphFormat, resources: bool) -> i3
         }
         p
     } else {
-        c.picture
+        c.picture.clone()
     };
+    if stacks && !resources {
+        picture.groups = out
+            .stacks
+            .iter()
+            .map(|s| Group {
+                label: stack_label(s),
+                members: s.declarations.iter().cloned().collect(),
+            })
+            .collect();
+    }
     match format {
-        super::GraphFormat::Dot => print!("{}", cairn::graph::render::dot(&picture)),
-        super::GraphFormat::Mermaid => print!("{}", cairn::graph::render::mermaid(&picture)),
+        super::GraphFormat::Dot => print!("{}", render::dot(&picture)),
+        super::GraphFormat::Mermaid => print!("{}", render::mermaid(&picture)),
     }
     0
+}
+
+/// `stack fleet-auth-main (156 resources, imports from fleet)`.
+fn stack_label(s: &cairn::emit::StackInfo) -> String {
+    let imports = if s.imports_from.is_empty() {
+        String::new()
+    } else {
+        format!("; imports from {}", s.imports_from.join(", "))
+    };
+    format!("stack {} ({} resources{imports})", s.name, s.resources)
+}
+
+/// The box around one template's resources.
+fn stack_group(
+    stacks: &[cairn::emit::StackInfo],
+    path: &str,
+    resources: &cairn::graph::render::Picture,
+) -> cairn::graph::render::Group {
+    let name = path.trim_end_matches(".template.json");
+    let label = stacks
+        .iter()
+        .find(|s| s.name == name)
+        .map_or_else(|| format!("stack {name}"), stack_label);
+    cairn::graph::render::Group {
+        label,
+        members: resources.nodes.keys().cloned().collect(),
+    }
 }

@@ -93,6 +93,10 @@ enum Command {
         /// Resources and their references instead of declarations.
         #[arg(long)]
         resources: bool,
+        /// Draw each CloudFormation stack as a box around what it holds:
+        /// how Cairn split the program.
+        #[arg(long)]
+        stacks: bool,
     },
     /// Show the long explanation of a diagnostic code, e.g. `cairn explain E0201`.
     Explain { code: String },
@@ -224,7 +228,8 @@ pub fn run(args: Vec<OsString>) -> i32 {
             common,
             graph_format,
             resources,
-        } => build::graph(&common, graph_format, resources),
+            stacks,
+        } => build::graph(&common, graph_format, resources, stacks),
         Command::Explain { code } => explain(&code),
         Command::Lsp => lsp::run(),
         Command::Fmt {

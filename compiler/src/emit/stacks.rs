@@ -215,7 +215,12 @@ fn files(
         }));
         infos.push(StackInfo {
             name: stack.name,
-            declarations: declared.keys().cloned().collect(),
+            declarations: run
+                .range
+                .clone()
+                .filter_map(|i| p.items.get(i))
+                .map(|it| it.name.to_string())
+                .collect(),
             resources,
             imports_from,
         });

@@ -4,18 +4,51 @@
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Nodes (id -> label) and edges (from depends on to).
+/// Nodes (id -> label) and edges (from depends on to), and boxes drawn
+/// around some nodes (the stacks of `cairn graph --stacks`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Picture {
     pub nodes: BTreeMap<String, String>,
     pub edges: BTreeSet<(String, String)>,
+    pub groups: Vec<Group>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Group {
+    pub label: String,
+    pub members: BTreeSet<String>,
+}
+
+impl Picture {
+    /// Nodes in no group.
+    fn loose(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.nodes
+            .iter()
+            .filter(|(id, _)| !self.groups.iter().any(|g| g.members.contains(*id)))
+    }
+
+    fn members<'a>(&'a self, g: &'a Group) -> impl Iterator<Item = (&'a String, &'a String)> {
+        g.members
+            .iter()
+            .filter_map(|id| self.nodes.get_key_value(id))
+    }
 }
 
 pub fn dot(p: &Picture) -> String {
     let mut s = String::from(
         "digraph cairn {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n",
     );
-    for (id, label) in &p.nodes {
+    for (i, g) in p.groups.iter().enumerate() {
+        s.push_str(&format!(
+            "  subgraph \"cluster_{i}\" {{\n    label={};\n",
+            quote(&g.label)
+        ));
+        for (id, label) in p.members(g) {
+            s.push_str(&format!("    {} [label={}];\n", quote(id), quote(label)));
+        }
+        s.push_str("  }\n");
+    }
+    for (id, label) in p.loose() {
         s.push_str(&format!("  {} [label={}];\n", quote(id), quote(label)));
     }
     for (from, to) in &p.edges {
@@ -32,10 +65,23 @@ pub fn mermaid(p: &Picture) -> String {
         .enumerate()
         .map(|(i, k)| (k, format!("n{i}")))
         .collect();
-    let mut s = String::from("flowchart LR\n");
-    for (id, label) in &p.nodes {
+    let node = |id: &String, label: &String, indent: &str| {
         let n = ids.get(id).cloned().unwrap_or_default();
-        s.push_str(&format!("  {n}[\"{}\"]\n", label.replace('"', "#quot;")));
+        format!("{indent}{n}[\"{}\"]\n", label.replace('"', "#quot;"))
+    };
+    let mut s = String::from("flowchart LR\n");
+    for (i, g) in p.groups.iter().enumerate() {
+        s.push_str(&format!(
+            "  subgraph g{i}[\"{}\"]\n",
+            g.label.replace('"', "#quot;")
+        ));
+        for (id, label) in p.members(g) {
+            s.push_str(&node(id, label, "    "));
+        }
+        s.push_str("  end\n");
+    }
+    for (id, label) in p.loose() {
+        s.push_str(&node(id, label, "  "));
     }
     for (from, to) in &p.edges {
         if let (Some(a), Some(b)) = (ids.get(from), ids.get(to)) {
