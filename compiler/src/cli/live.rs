@@ -130,11 +130,17 @@ fn make_plan(
     let (Some(out), Some(program)) = (&c.output, &c.program) else {
         return Err(1);
     };
+    // With a stack prefix, the export names of a split program change with
+    // the stack names; the plan compares those prefixed templates.
+    let built: Vec<String> = out.stacks.iter().map(|s| s.name.clone()).collect();
     let templates: BTreeMap<String, String> = out
         .files
         .iter()
         .filter(|(p, _)| p.ends_with(".template.json"))
-        .map(|(k, v)| (k.clone(), v.clone()))
+        .map(|(k, v)| {
+            let t = cairn::deploy::prefix::apply(v, &deploy.stack_prefix, &built);
+            (k.clone(), t)
+        })
         .collect();
     let stacks: Vec<StackInput> = templates
         .iter()

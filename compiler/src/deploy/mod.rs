@@ -11,6 +11,7 @@ pub mod apply;
 pub mod aws;
 pub mod merge;
 pub mod order;
+pub mod prefix;
 
 use std::collections::BTreeMap;
 use std::fmt;
