@@ -65,6 +65,7 @@ fn imports(v: &mut Json, prefix: &str, ours: &dyn Fn(&str) -> bool, changed: &mu
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)]
 mod tests {
     use super::apply;
     use serde_json::json;
