@@ -169,6 +169,7 @@ fn make_plan(
         }
         Some(Ok(l)) => l,
     };
+    leftovers(rt, cf, &program.project.name, deploy, &stacks);
     // What is deployed, under the names a build uses, for the offline diff.
     let mut old = BTreeMap::new();
     for s in &live {
@@ -190,6 +191,37 @@ fn make_plan(
         plan,
         compilation: c,
     })
+}
+
+/// Warns of this program's stacks that are deployed and no longer built
+/// (a split program that shrank, a stack renamed by a split): Cairn never
+/// deletes a stack, and resources left in one can clash with their new
+/// copies. A program's stacks are known by its templates' description.
+fn leftovers(
+    rt: &tokio::runtime::Runtime,
+    cf: &Aws,
+    project: &str,
+    deploy: &DeployArgs,
+    built: &[StackInput],
+) {
+    use cairn::deploy::CloudFormation;
+    let Ok(all) = rt.block_on(cf.list_stacks()) else {
+        return;
+    };
+    let about = cairn::emit::description(project);
+    let ours = format!("{}{project}", deploy.stack_prefix);
+    for (name, description) in all {
+        let left = description == about
+            && name.starts_with(&ours)
+            && !built.iter().any(|s| s.name == name);
+        if left {
+            eprintln!(
+                "warning: stack `{name}` holds resources of this program that it no longer builds; \
+                 Cairn never deletes a stack: once nothing needs them, run \
+                 `aws cloudformation delete-stack --stack-name {name}`"
+            );
+        }
+    }
 }
 
 pub fn plan(common: &Common, detailed: bool, out: Option<&Path>, deploy: &DeployArgs) -> i32 {

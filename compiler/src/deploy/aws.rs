@@ -210,6 +210,33 @@ impl CloudFormation for Aws {
         }
     }
 
+    async fn list_stacks(&self) -> Result<Vec<(String, String)>, DeployError> {
+        let mut out = vec![];
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .client
+                .list_stacks()
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(err)?;
+            for s in page.stack_summaries() {
+                let deleted = s
+                    .stack_status()
+                    .is_some_and(|x| x.as_str() == "DELETE_COMPLETE");
+                if let (Some(name), false) = (s.stack_name(), deleted) {
+                    let about = s.template_description().unwrap_or_default();
+                    out.push((name.to_string(), about.to_string()));
+                }
+            }
+            match page.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => return Ok(out),
+            }
+        }
+    }
+
     async fn get_template(&self, name: &str) -> Result<String, DeployError> {
         let out = self
             .client

@@ -105,6 +105,8 @@ impl fmt::Display for DeployError {
 #[allow(async_fn_in_trait)]
 pub trait CloudFormation {
     async fn describe_stack(&self, name: &str) -> Result<Option<StackInfo>, DeployError>;
+    /// Every stack that is not deleted: its name and template description.
+    async fn list_stacks(&self) -> Result<Vec<(String, String)>, DeployError>;
     async fn get_template(&self, name: &str) -> Result<String, DeployError>;
     /// Stores a template too large to send inline (in the account's
     /// template bucket) and returns the URL CloudFormation reads it from.
