@@ -12,6 +12,17 @@ pub fn quota(stdlib: &Stdlib, key: &str) -> Option<u64> {
     stdlib.table("limits")?.get("limits")?.get(key)?.as_u64()
 }
 
+/// One concrete way out of a quota.
+fn fix(key: &str) -> &'static str {
+    match key {
+        "resources" | "template_bytes_s3" => "a declaration's resources always share a stack: split the largest declaration of this stack into smaller ones",
+        "logical_id_chars" => "shorten the declared name: a logical ID is its PascalCase followed by the resource's role",
+        "stack_name_chars" => "shorten the project's `name` (a split stack's name also carries the declaration that closes it)",
+        "description_bytes" => "shorten the project's `name`, which every template's description carries",
+        _ => "split the program into several projects, or trim what this stack carries",
+    }
+}
+
 /// A quota as it applies to a program: its own lower quota wins over
 /// CloudFormation's.
 pub fn limit(stdlib: &Stdlib, lowered: &BTreeMap<String, u64>, key: &str) -> u64 {
@@ -99,11 +110,7 @@ pub fn check(
                 codes::LIMIT_EXCEEDED,
                 format!("stack `{name}` has {have} {what}; {whose} {max}"),
             )
-            .help(if split_keeps {
-                "a declaration's resources always share a stack: split the largest declaration of this stack into smaller ones"
-            } else {
-                "split the program into several projects, or trim what this stack carries"
-            })
+            .help(fix(key))
         } else if stack.split && split_keeps {
             continue;
         } else if max > 0 && have * 100 >= max * warn_pct {
@@ -117,7 +124,7 @@ pub fn check(
             .help(if split_keeps {
                 "past the limit Cairn splits the program into several stacks; a resource moved to another stack is deleted and created again, and `cairn plan` shows each one"
             } else {
-                "plan how the program will be split before it grows past the limit"
+                fix(key)
             })
         } else {
             continue;
