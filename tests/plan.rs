@@ -200,3 +200,84 @@ fn long_values_are_shown_as_diffs_not_clipped() {
     let md = plan::render::markdown(&p);
     assert!(md.contains("role=gpu,tier=2"), "{md}");
 }
+
+/// A split program that grows by one team: few resources change stack,
+/// each move is a delete and a create that name each other, and a moved
+/// cluster is blocked like any other loss. Most new teams move nothing
+/// (`kiosk` joins a stack); `zeta` closes a segment, so the declarations
+/// before it in the last stack move to a new stack named after it.
+#[test]
+fn growing_a_split_program_moves_few_resources_and_says_so() {
+    let fleet = repo_root().join("examples/fleet");
+    let old = compile_path(&fleet);
+    let mut moves = BTreeMap::new();
+    for name in ["kiosk", "ledger2", "banking", "zeta", "offers", "quotes"] {
+        let dir =
+            std::env::temp_dir().join(format!("cairn-plan-grow-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("modules")).unwrap();
+        let team = std::fs::read_to_string(fleet.join("modules/team.cairn")).unwrap();
+        std::fs::write(dir.join("modules/team.cairn"), team).unwrap();
+        let main = std::fs::read_to_string(fleet.join("main.cairn")).unwrap();
+        let grown = format!("{main}\nmodule {name} \"./modules/team.cairn\" {{\n  network = east\n  admins  = admins\n}}\n");
+        std::fs::write(dir.join("main.cairn"), grown).unwrap();
+        let new = compile_path(&dir);
+        let p = plan::offline(&files(&new), &files(&old), stdlib(), &allow_of(&new));
+        moves.insert(name, check_moves(&p));
+    }
+    assert_eq!(moves["kiosk"], 0, "{moves:?}");
+    assert!(moves["zeta"] > 0, "{moves:?}");
+    assert_eq!(moves.values().filter(|m| **m > 0).count(), 1, "{moves:?}");
+}
+
+/// Checks the moves of a plan where one team (18 resources) was added, and
+/// returns how many resources moved.
+fn check_moves(p: &plan::Plan) -> usize {
+    let changes: Vec<(&str, &plan::Change)> = p
+        .stacks
+        .iter()
+        .flat_map(|s| s.changes.iter().map(move |c| (s.name.as_str(), c)))
+        .collect();
+    let fresh = changes
+        .iter()
+        .filter(|(_, c)| c.action == Action::Create && c.moved.is_none())
+        .count();
+    assert_eq!(fresh, 18, "only the new team is new: {p:#?}");
+    let moved: Vec<&(&str, &plan::Change)> =
+        changes.iter().filter(|(_, c)| c.moved.is_some()).collect();
+    // Nothing but creates and the halves of moves: no stack is rewritten.
+    assert_eq!(
+        moved.len() + fresh,
+        changes
+            .iter()
+            .filter(|(_, c)| c.action != Action::Update)
+            .count()
+    );
+    assert!(
+        moved.len() / 2 <= 250,
+        "at most half a stack moves: {}",
+        moved.len()
+    );
+    for (stack, c) in &moved {
+        let other = match c.moved.as_ref().unwrap() {
+            plan::Moved::To(s) | plan::Moved::From(s) => s,
+        };
+        let twin = changes
+            .iter()
+            .find(|(s, d)| s == other && d.logical_id == c.logical_id)
+            .unwrap();
+        assert_ne!(twin.1.action, c.action, "{stack} {}", c.logical_id);
+        if c.action == Action::Delete && c.stateful {
+            assert!(c.blocked.is_some(), "{}", c.logical_id);
+        }
+    }
+    if let Some((_, c)) = moved.iter().find(|(_, c)| c.action == Action::Create) {
+        let text = plan::render::text(p, false);
+        let line = text
+            .lines()
+            .find(|l| l.contains(&format!(" {} ", c.logical_id)))
+            .unwrap();
+        assert!(line.contains("moves from stack"), "{line}");
+    }
+    moved.len() / 2
+}

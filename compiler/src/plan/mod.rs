@@ -78,6 +78,17 @@ pub struct Change {
     pub replacement: Option<Replacement>,
     pub stateful: bool,
     pub blocked: Option<Blocked>,
+    /// The other stack, when the resource moves between stacks (a delete
+    /// here and a create there, with the same logical ID).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved: Option<Moved>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Moved {
+    To(String),
+    From(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -202,6 +213,7 @@ pub fn offline(
         security.extend(security::compare(&rb, &ra));
         plan.stacks.push(sp);
     }
+    mark_moves(&mut plan.stacks);
     plan.manifests = manifest_changes(new, old);
     plan.security = security;
     for c in plan.stacks.iter().flat_map(|s| &s.changes) {
@@ -291,7 +303,35 @@ fn change(
         replacement,
         stateful,
         blocked,
+        moved: None,
     })
+}
+
+/// Marks a delete in one stack and a create of the same logical ID in
+/// another as the two halves of a move: a split program that grew moved
+/// the declaration, and CloudFormation will delete and create it.
+fn mark_moves(stacks: &mut [StackPlan]) {
+    let mut deleted: BTreeMap<String, String> = BTreeMap::new();
+    let mut created: BTreeMap<String, String> = BTreeMap::new();
+    for s in stacks.iter() {
+        for c in &s.changes {
+            let side = match c.action {
+                Action::Delete => &mut deleted,
+                Action::Create => &mut created,
+                _ => continue,
+            };
+            side.insert(c.logical_id.clone(), s.name.clone());
+        }
+    }
+    for s in stacks.iter_mut() {
+        for c in &mut s.changes {
+            c.moved = match c.action {
+                Action::Delete => created.get(&c.logical_id).cloned().map(Moved::To),
+                Action::Create => deleted.get(&c.logical_id).cloned().map(Moved::From),
+                _ => None,
+            };
+        }
+    }
 }
 
 /// Logical ID -> declaration, from a build's `cairn.build.json`, or from

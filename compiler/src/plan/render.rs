@@ -149,7 +149,11 @@ fn why(c: &Change) -> String {
         .blocked
         .as_ref()
         .map(|b| format!("stateful: blocked ({})", b.loses));
-    let reason = reason(c);
+    let reason = match &c.moved {
+        Some(super::Moved::To(s)) => format!("moves to stack {s}"),
+        Some(super::Moved::From(s)) => format!("moves from stack {s}"),
+        None => reason(c),
+    };
     match (blocked, reason.is_empty()) {
         (Some(b), true) => b,
         (Some(b), false) => format!("{reason}; {b}"),
