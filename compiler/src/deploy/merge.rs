@@ -74,6 +74,7 @@ mod tests {
                     replacement: None,
                     stateful: false,
                     blocked: None,
+                    moved: None,
                 }],
                 outputs: vec![],
             }],
