@@ -7,9 +7,10 @@
 //! logical IDs come from declared names only, and nothing depends on time,
 //! paths or the order of declarations.
 
+pub mod intrinsics;
 pub mod limits;
 mod placeholders;
-pub mod split;
+mod split;
 mod stacks;
 mod tags;
 mod wire;

@@ -150,7 +150,7 @@ pub fn stack_name(project: &str, run: &Run, items: &[Item<'_>]) -> String {
     let mut name = project.to_string();
     if let Some(it) = run.named_after.and_then(|i| items.get(i)) {
         name.push('-');
-        name.push_str(&it.name.replace('_', "-"));
+        name.push_str(&crate::lower::kebab(it.name));
     }
     if let Some(n) = run.part {
         name.push_str(&format!("-Part{n}"));

@@ -6,11 +6,11 @@
 //! Invariant: every reference between stacks points to an earlier stack;
 //! a cycle would be a bug in the split and is reported as one.
 
+use super::intrinsics::referenced;
 use super::split::{self, Item, Run};
 use super::wire::{self, Wiring};
 use super::{canonical, limits, pretty, Collected, Output, StackInfo};
 use crate::diagnostics::{codes, Diagnostic};
-use crate::graph::render::referenced;
 use crate::ir;
 use crate::schema::Stdlib;
 use crate::source::Span;

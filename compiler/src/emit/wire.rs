@@ -18,7 +18,8 @@
 //! an export. Every attribute the stdlib's templates read is a string, as
 //! an export must be.
 
-use serde_json::{json, Map, Value as Json};
+use super::intrinsics::{sub_of, sub_parts, target, SubPart};
+use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A value one stack exports: the stack's index, a logical ID, and the
@@ -84,77 +85,50 @@ impl Wiring<'_> {
 
     /// `{"Ref": X}` or `{"Fn::GetAtt": ...}` naming another stack's resource.
     fn foreign_reference(&self, here: usize, v: &Json) -> Option<Export> {
-        let m = v.as_object().filter(|m| m.len() == 1)?;
-        if let Some(id) = m.get("Ref").and_then(Json::as_str) {
-            let t = self.stack_of(here, id)?;
-            return Some((t, id.to_string(), None));
-        }
-        let (id, attr) = match m.get("Fn::GetAtt")? {
-            Json::Array(a) => match a.as_slice() {
-                [Json::String(id), Json::String(attr)] => (id.clone(), attr.clone()),
-                _ => return None,
-            },
-            Json::String(s) => {
-                let (id, attr) = s.split_once('.')?;
-                (id.to_string(), attr.to_string())
-            }
-            _ => return None,
-        };
-        let t = self.stack_of(here, &id)?;
-        Some((t, id, Some(attr)))
+        let (id, attr) = target(v)?;
+        let t = self.stack_of(here, id)?;
+        Some((t, id.to_string(), attr.map(String::from)))
     }
 
     /// `${X}` and `${X.Attr}` of another stack's resource become variables
     /// bound to imports; the string form turns into the list form for that.
     fn sub(&self, here: usize, sub: &mut Json, needed: &mut BTreeSet<Export>) {
-        let (text, mut vars) = match sub {
-            Json::String(s) => (s.clone(), Map::new()),
-            Json::Array(a) => match a.as_slice() {
-                [Json::String(s), Json::Object(vars)] => (s.clone(), vars.clone()),
-                [Json::String(s)] => (s.clone(), Map::new()),
-                _ => return,
-            },
-            _ => return,
+        let Some((text, vars)) = sub_of(sub) else {
+            return;
         };
+        let mut vars = vars.cloned().unwrap_or_default();
         let mut out = String::with_capacity(text.len());
-        let mut rest = text.as_str();
         let mut changed = false;
-        while let Some((before, after)) = rest.split_once("${") {
-            out.push_str(before);
-            // `${!x}` is a literal `${x}`.
-            let Some((token, tail)) = after.split_once('}').filter(|_| !after.starts_with('!'))
-            else {
-                out.push_str("${");
-                rest = after;
-                continue;
+        for part in sub_parts(text) {
+            let var = match part {
+                SubPart::Text(t) => {
+                    out.push_str(t);
+                    continue;
+                }
+                SubPart::Var(v) => v,
             };
-            rest = tail;
-            let (id, attr) = match token.split_once('.') {
+            let (id, attr) = match var.split_once('.') {
                 Some((i, a)) => (i, Some(a.to_string())),
-                None => (token, None),
+                None => (var, None),
             };
-            let foreign = self
-                .stack_of(here, id)
-                .filter(|_| !vars.contains_key(token));
-            match foreign {
+            match self.stack_of(here, id).filter(|_| !vars.contains_key(var)) {
                 Some(t) => {
-                    let var = format!(
+                    let name = format!(
                         "{id}{}Import",
                         attr.as_deref().unwrap_or("").replace('.', "")
                     );
                     let export = (t, id.to_string(), attr);
                     vars.insert(
-                        var.clone(),
+                        name.clone(),
                         json!({ "Fn::ImportValue": self.export_name(&export) }),
                     );
                     needed.insert(export);
-                    out.push_str(&format!("${{{var}}}"));
+                    out.push_str(&format!("${{{name}}}"));
                     changed = true;
                 }
-                None => out.push_str(&format!("${{{token}}}")),
+                None => out.push_str(&format!("${{{var}}}")),
             }
         }
-        out.push_str(rest);
         for x in vars.values_mut() {
             self.value(here, x, needed);
         }

@@ -106,7 +106,7 @@ pub fn resources(template: &Json) -> Picture {
         let ty = r.get("Type").and_then(Json::as_str).unwrap_or("");
         p.nodes.insert(id.clone(), format!("{id} ({ty})"));
         let mut targets = BTreeSet::new();
-        referenced(r, &mut targets);
+        crate::emit::intrinsics::referenced(r, &mut targets);
         for t in targets
             .into_iter()
             .filter(|t| res.contains_key(t) && t != id)
@@ -115,45 +115,4 @@ pub fn resources(template: &Json) -> Picture {
         }
     }
     p
-}
-
-/// The logical IDs `v` names through `Ref`, `Fn::GetAtt`, `Fn::Sub` and
-/// `DependsOn` (and pseudo parameters and `Fn::Sub` variables: callers keep
-/// the names they know).
-pub fn referenced(v: &Json, out: &mut BTreeSet<String>) {
-    match v {
-        Json::Object(m) => {
-            for (k, x) in m {
-                match (k.as_str(), x) {
-                    ("Ref", Json::String(t)) => {
-                        out.insert(t.clone());
-                    }
-                    ("Fn::GetAtt", Json::Array(a)) => {
-                        if let Some(Json::String(t)) = a.first() {
-                            out.insert(t.clone());
-                        }
-                    }
-                    ("DependsOn", Json::Array(a)) => {
-                        out.extend(a.iter().filter_map(|t| t.as_str().map(String::from)))
-                    }
-                    ("Fn::Sub", x) => {
-                        let text = match x {
-                            Json::String(s) => s.as_str(),
-                            Json::Array(a) => a.first().and_then(Json::as_str).unwrap_or(""),
-                            _ => "",
-                        };
-                        for part in text.split("${").skip(1) {
-                            if let Some(name) = part.split('}').next() {
-                                out.insert(name.split('.').next().unwrap_or(name).to_string());
-                            }
-                        }
-                        referenced(x, out);
-                    }
-                    _ => referenced(x, out),
-                }
-            }
-        }
-        Json::Array(a) => a.iter().for_each(|x| referenced(x, out)),
-        _ => {}
-    }
 }

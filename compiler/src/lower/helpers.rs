@@ -13,7 +13,7 @@ handlebars_helper!(id_from_helper: |s: str| pascal(s.rsplit(['/', ':']).next().u
 handlebars_helper!(range_helper: |n: u64| (0..n.min(1000)).collect::<Vec<u64>>());
 handlebars_helper!(join_kv_helper: |m: object, sep: str| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(sep));
 handlebars_helper!(concat_helper: |*args| args.iter().map(|a| a.as_str().map(String::from).unwrap_or_else(|| a.to_string())).collect::<String>());
-handlebars_helper!(kebab_helper: |s: str| s.to_ascii_lowercase().replace('_', "-"));
+handlebars_helper!(kebab_helper: |s: str| kebab(s));
 
 /// `table "name" ["key"]`: a table under `stdlib/data/` (or one key of it), for templates that iterate
 /// over facts (ports, per-type settings) instead of spelling them out.
@@ -59,6 +59,12 @@ pub fn register(h: &mut Handlebars<'_>, stdlib: &'static crate::schema::Stdlib) 
 }
 
 /// `retail_api` -> `RetailApi`; `platform-admin` -> `PlatformAdmin`.
+/// A declared name as Kubernetes and stack names spell it: `gp3_fast` is
+/// `gp3-fast`.
+pub fn kebab(s: &str) -> String {
+    s.to_ascii_lowercase().replace('_', "-")
+}
+
 pub fn pascal(s: &str) -> String {
     s.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())

@@ -198,6 +198,7 @@ pub fn logical_root(name: &str) -> String {
 }
 
 pub use context::num;
+pub use helpers::kebab;
 
 fn boxed(decl: Option<&ir::Decl>, msg: &str) -> Box<Diagnostic> {
     Box::new(internal(decl, msg))
