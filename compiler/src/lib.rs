@@ -12,6 +12,7 @@ pub mod graph;
 pub mod ir;
 pub mod lower;
 pub mod lsp;
+pub mod names;
 pub mod resolve;
 pub mod schema;
 pub mod source;

@@ -10,6 +10,7 @@
 mod errors;
 pub(crate) mod expr;
 mod fields;
+mod instances;
 mod lit;
 pub mod rules;
 

@@ -7,7 +7,7 @@
 
 use super::errors;
 use super::Checker;
-use crate::diagnostics::{closest, codes, Diagnostic};
+use crate::diagnostics::{codes, Diagnostic};
 use crate::ir::{Decl, Value};
 use crate::schema::{Arg, CheckCall};
 use crate::source::Span;
@@ -47,7 +47,7 @@ pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
         ("table_bounds", [Arg::Path(key), Arg::Path(table), Arg::List(fields)]) => {
             table_bounds(cx, decl, key, table, fields)
         }
-        ("instance_types", [Arg::Path(p)]) => instance_types(cx, decl, p),
+        ("instance_types", [Arg::Path(p)]) => super::instances::instance_types(cx, decl, p),
         ("whole", [Arg::Path(p), unit]) => whole(cx, decl, p, unit),
         ("cidr_prefix", [Arg::Path(p), Arg::Int(lo), Arg::Int(hi)]) => {
             cidr_prefix(cx, decl, p, *lo, *hi)
@@ -82,17 +82,17 @@ fn internal(decl: &Decl, msg: &str) -> Diagnostic {
         .help("this is a bug in the standard library; please report it")
 }
 
-fn get<'a>(decl: &'a Decl, path: &[String]) -> Option<&'a Value> {
+pub(super) fn get<'a>(decl: &'a Decl, path: &[String]) -> Option<&'a Value> {
     let (first, rest) = path.split_first()?;
     decl.fields.get(first)?.at(rest)
 }
 
-fn dotted(path: &[String]) -> String {
+pub(super) fn dotted(path: &[String]) -> String {
     path.join(".")
 }
 
 /// Where a path was written, or its nearest written ancestor, or the name.
-fn span_of(decl: &Decl, path: &[String]) -> Span {
+pub(super) fn span_of(decl: &Decl, path: &[String]) -> Span {
     let mut p = path.to_vec();
     while !p.is_empty() {
         if let Some(s) = decl.spans.get(&dotted(&p)) {
@@ -326,100 +326,6 @@ fn table_bounds(
             _ => {}
         }
     }
-}
-
-fn instance_types(cx: &mut Checker<'_>, decl: &mut Decl, p: &[String]) {
-    let Some(Value::List(vs)) = get(decl, p).cloned() else {
-        return;
-    };
-    let Some(rows) = cx
-        .stdlib
-        .table("instance_types")
-        .and_then(|t| t.get("rows"))
-        .and_then(Json::as_object)
-    else {
-        return;
-    };
-    let mut known: Vec<(String, &Json)> = vec![];
-    for (i, v) in vs.iter().enumerate() {
-        let Value::Str(t) = v else { continue };
-        let mut item = p.to_vec();
-        item.push(i.to_string());
-        match rows.get(t) {
-            Some(row) => known.push((t.clone(), row)),
-            None => {
-                let near = closest(t, rows.keys().map(String::as_str));
-                let d = Diagnostic::error(codes::UNKNOWN_INSTANCE_TYPE, format!("unknown instance type `{t}`"))
-                    .label(span_of(decl, &item), "not in the standard library's instance table")
-                    .help(match near {
-                        Some(n) => format!("did you mean `{n}`?"),
-                        None => "the table covers current general purpose, compute, memory, burstable and GPU families".to_string(),
-                    });
-                cx.diags.push(d);
-            }
-        }
-    }
-    if known.is_empty() || known.len() != vs.len() {
-        return;
-    }
-    let field = |r: &Json, k: &str| r.get(k).and_then(Json::as_i64).unwrap_or(0);
-    let arch_of = |r: &Json| {
-        r.get("arch")
-            .and_then(Json::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
-    let mut arches: Vec<String> = known.iter().map(|(_, r)| arch_of(r)).collect();
-    arches.sort();
-    arches.dedup();
-    if arches.len() > 1 {
-        let shown: Vec<String> = known
-            .iter()
-            .map(|(t, r)| format!("{t} is {}", arch_of(r)))
-            .collect();
-        cx.diags.push(
-            Diagnostic::error(codes::MIXED_ARCHITECTURES, format!("`{}` mixes processor architectures", dotted(p)))
-                .label(span_of(decl, p), shown.join(", "))
-                .help("one group runs one machine image: use types of one architecture, and another group for the rest"),
-        );
-        return;
-    }
-    let pods: Vec<(String, i64)> = known
-        .iter()
-        .map(|(t, r)| {
-            (
-                t.clone(),
-                field(r, "enis") * (field(r, "ipv4_per_eni") - 1) + 2,
-            )
-        })
-        .collect();
-    let min = pods.iter().map(|(_, n)| *n).min().unwrap_or(0);
-    if pods.iter().any(|(_, n)| *n != min) {
-        let shown: Vec<String> = pods.iter().map(|(t, n)| format!("{t}: {n}")).collect();
-        let lowest = pods
-            .iter()
-            .find(|(_, n)| *n == min)
-            .map(|(t, _)| t.clone())
-            .unwrap_or_default();
-        cx.diags.push(
-            Diagnostic::warning(codes::MAX_PODS_DISAGREE, format!("the instance types of `{}` allow different pod counts", decl.name))
-                .label(span_of(decl, p), format!("max pods per node: {}", shown.join(", ")))
-                .help(format!("every node gets the lowest, {min} (from `{lowest}`); group types with the same network limits")),
-        );
-    }
-    let accel: Vec<Option<&str>> = known
-        .iter()
-        .map(|(_, r)| r.get("accelerator").and_then(Json::as_str))
-        .collect();
-    let accelerator = if accel.iter().all(|a| *a == accel.first().copied().flatten()) {
-        accel.first().copied().flatten()
-    } else {
-        None
-    };
-    decl.derived.insert("max_pods".into(), json!(min));
-    decl.derived.insert("arch".into(), json!(arches.first()));
-    decl.derived
-        .insert("accelerator".into(), json!(accelerator));
 }
 
 fn whole(cx: &mut Checker<'_>, decl: &Decl, p: &[String], unit: &Arg) {

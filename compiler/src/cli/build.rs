@@ -63,13 +63,21 @@ fn compile_reporting(common: &Common, to_stderr: bool) -> Result<cairn::Compilat
             "{}",
             cairn::diagnostics::machine::to_github(&shown, &c.sources)
         ),
-        super::Format::Text | super::Format::Markdown if !shown.is_empty() => {
+        super::Format::Text
+        | super::Format::Markdown
+        | super::Format::Dot
+        | super::Format::Mermaid
+            if !shown.is_empty() =>
+        {
             eprint!(
                 "{}",
                 render_all(&shown, &c.sources, common.render_options())
             )
         }
-        super::Format::Text | super::Format::Markdown => {}
+        super::Format::Text
+        | super::Format::Markdown
+        | super::Format::Dot
+        | super::Format::Mermaid => {}
     }
     if c.has_errors() || c.output.is_none() {
         return Err(1);
@@ -224,12 +232,19 @@ pub fn graph(common: &Common, format: super::GraphFormat, resources: bool, stack
         c.picture.clone()
     };
     if stacks && !resources {
+        // Stacks list declarations by their flattened names (`blue_main`);
+        // the picture's nodes are the scoped ones (`blue.main`).
+        let nodes: Vec<&String> = picture.nodes.keys().collect();
         picture.groups = out
             .stacks
             .iter()
             .map(|s| Group {
                 label: stack_label(s),
-                members: s.declarations.iter().cloned().collect(),
+                members: nodes
+                    .iter()
+                    .filter(|n| s.declarations.contains(&cairn::names::flat(n)))
+                    .map(|n| (*n).clone())
+                    .collect(),
             })
             .collect();
     }

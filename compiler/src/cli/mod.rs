@@ -87,9 +87,9 @@ enum Command {
     Graph {
         #[command(flatten)]
         common: Common,
-        /// Graph notation.
-        #[arg(long = "graph-format", value_enum, default_value_t = GraphFormat::Dot)]
-        graph_format: GraphFormat,
+        /// Graph notation (`--format dot|mermaid` says the same).
+        #[arg(long = "graph-format", value_enum)]
+        graph_format: Option<GraphFormat>,
         /// Resources and their references instead of declarations.
         #[arg(long)]
         resources: bool,
@@ -114,6 +114,23 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
+}
+
+impl Command {
+    /// The program options of every command that takes one except `graph`,
+    /// whose `--format` also names a notation.
+    fn common(&self) -> Option<&Common> {
+        match self {
+            Command::Check { common }
+            | Command::Build { common, .. }
+            | Command::Plan { common, .. }
+            | Command::Apply { common, .. } => Some(common),
+            Command::Graph { .. }
+            | Command::Explain { .. }
+            | Command::Lsp
+            | Command::Fmt { .. } => None,
+        }
+    }
 }
 
 /// Where and as whom CloudFormation is reached.
@@ -151,7 +168,7 @@ pub struct Common {
     #[arg(long, short)]
     quiet: bool,
     /// How diagnostics are printed: for people, as JSON, or as GitHub
-    /// Actions annotations.
+    /// Actions annotations; for `graph`, also the notation (dot, mermaid).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
@@ -168,6 +185,10 @@ pub enum Format {
     Json,
     Github,
     Markdown,
+    /// `cairn graph` only: the graph in Graphviz DOT (diagnostics as text).
+    Dot,
+    /// `cairn graph` only: the graph in Mermaid (diagnostics as text).
+    Mermaid,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -193,6 +214,12 @@ pub fn run(args: Vec<OsString>) -> i32 {
             return code;
         }
     };
+    if let Some(common) = cli.command.common() {
+        if matches!(common.format, Format::Dot | Format::Mermaid) {
+            eprintln!("error: `--format dot` and `--format mermaid` are notations of `cairn graph`; use text, json, github or markdown here");
+            return 64;
+        }
+    }
     match cli.command {
         Command::Check { common } => build::check(&common),
         Command::Build { common, out, check } => build::build(&common, &out, check),
@@ -225,11 +252,23 @@ pub fn run(args: Vec<OsString>) -> i32 {
             &deploy,
         ),
         Command::Graph {
-            common,
+            mut common,
             graph_format,
             resources,
             stacks,
-        } => build::graph(&common, graph_format, resources, stacks),
+        } => {
+            // The CLI reference spells the notation `--format dot|mermaid`;
+            // `--graph-format` is kept for scripts written against it.
+            let notation = match (graph_format, common.format) {
+                (Some(g), _) => g,
+                (None, Format::Mermaid) => GraphFormat::Mermaid,
+                _ => GraphFormat::Dot,
+            };
+            if matches!(common.format, Format::Dot | Format::Mermaid) {
+                common.format = Format::Text;
+            }
+            build::graph(&common, notation, resources, stacks)
+        }
         Command::Explain { code } => explain(&code),
         Command::Lsp => lsp::run(),
         Command::Fmt {

@@ -50,7 +50,12 @@ fn origin_of(c: &cairn::Compilation, id: &str) -> Option<(String, String)> {
         }
     }
     let name = name?;
-    let d = c.program.as_ref()?.decls.iter().find(|d| d.name == name)?;
+    let d = c
+        .program
+        .as_ref()?
+        .decls
+        .iter()
+        .find(|d| cairn::names::flat(&d.name) == name)?;
     let (line, col) = c.sources.line_col(d.span.file, d.span.start);
     Some((
         name,

@@ -79,7 +79,7 @@ pub fn show(common: &Common, plan: &cairn::plan::Plan) {
     match common.format {
         Format::Json => print!("{}", cairn::plan::render::json(plan)),
         Format::Markdown => print!("{}", cairn::plan::render::markdown(plan)),
-        Format::Text | Format::Github => print!(
+        Format::Text | Format::Github | Format::Dot | Format::Mermaid => print!(
             "{}",
             cairn::plan::render::text(plan, common.render_options().color)
         ),

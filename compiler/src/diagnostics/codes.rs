@@ -60,6 +60,7 @@ codes! {
     UNKNOWN_MODULE_ARGUMENT = "E0116", "unknown-module-argument";
     MODULE_CYCLE = "E0117", "module-cycle";
     MODULE_NOT_FOUND = "E0118", "module-not-found";
+    NAME_CLASH = "E0119", "name-clash";
     TYPE_MISMATCH = "E0201", "type-mismatch";
     MISSING_FIELD = "E0202", "missing-field";
     UNKNOWN_FIELD = "E0203", "unknown-field";
@@ -93,6 +94,7 @@ codes! {
     MAX_PODS_DISAGREE = "W0001", "max-pods-disagree";
     LIMIT_NEAR = "W0003", "limit-near";
     EMPTY_SETTING = "W0004", "empty-setting";
+    UNLISTED_INSTANCE_TYPE = "W0005", "unlisted-instance-type";
 }
 
 /// Looks a code up by id (`E0201`), case-insensitively.

@@ -57,10 +57,11 @@ pub fn emit(
     fragments: Vec<Fragment>,
     stdlib: &Stdlib,
 ) -> (Output, Vec<Diagnostic>) {
-    let spans: BTreeMap<&str, crate::source::Span> = program
+    // Keyed like fragments, by the flattened name.
+    let spans: BTreeMap<String, crate::source::Span> = program
         .decls
         .iter()
-        .map(|d| (d.name.as_str(), d.span))
+        .map(|d| (crate::names::flat(&d.name), d.span))
         .collect();
     let values = lower::output_values(
         program.outputs.iter().map(|o| &o.value),
@@ -114,7 +115,7 @@ pub fn emit(
 fn collect(
     fragments: Vec<Fragment>,
     names: &[String],
-    spans: &BTreeMap<&str, crate::source::Span>,
+    spans: &BTreeMap<String, crate::source::Span>,
 ) -> (Collected, Vec<(u64, u64)>, Vec<Diagnostic>) {
     let mut c = Collected {
         resources: Map::new(),
@@ -175,7 +176,7 @@ fn clash(
     second: &str,
     first: &str,
     ids: &[String],
-    spans: &BTreeMap<&str, crate::source::Span>,
+    spans: &BTreeMap<String, crate::source::Span>,
 ) -> Diagnostic {
     let id = ids.first().cloned().unwrap_or_default();
     let more = if ids.len() > 1 {
@@ -193,7 +194,7 @@ fn clash(
     if let Some(s) = spans.get(first) {
         d = d.label(*s, format!("`{first}` produces it too"));
     }
-    d.help("rename one of them: logical IDs are the PascalCase of declared names, so `a_b` and `a__b` collide")
+    d.help("rename one of them: a logical ID is the PascalCase of its declaration's name followed by the resource's role, so a name that extends another (`nightly`, `nightly_task`) can meet it")
 }
 
 /// Every template's description. Live plans also recognise a program's

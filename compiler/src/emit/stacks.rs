@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub(super) struct Parts<'a> {
     pub program: &'a ir::Program,
     pub stdlib: &'a Stdlib,
-    pub spans: &'a BTreeMap<&'a str, Span>,
+    pub spans: &'a BTreeMap<String, Span>,
     pub items: &'a [Item<'a>],
     pub runs: &'a [Run],
 }

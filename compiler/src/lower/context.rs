@@ -5,8 +5,8 @@
 //! so a template reads `{{json network.attrs.private_subnet_ids}}`.
 //! Quantities become objects with the units templates need (`disk.gib`).
 
-use super::helpers::pascal;
 use crate::ir::{self, Dim, InterpPart, SecretStore, Value};
+use crate::names::{flat, pascal};
 use serde_json::{json, Map, Value as Json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -55,7 +55,7 @@ impl Cx {
             .collect();
         ctx.insert(
             "decl".into(),
-            json!({ "name": decl.name, "id": pascal(&decl.name), "kind": decl.kind }),
+            json!({ "name": flat(&decl.name), "id": pascal(&decl.name), "kind": decl.kind }),
         );
         ctx.insert("project".into(), self.project.clone());
         ctx.insert(
@@ -80,10 +80,11 @@ impl Cx {
                 _ => Map::new(),
             };
             fields.retain(|k, _| decl.fields.contains_key(k));
-            let r = json!({ "name": decl.name, "id": pascal(&decl.name), "kind": decl.kind, "attrs": attrs, "fields": fields });
+            let r = json!({ "name": flat(&decl.name), "id": pascal(&decl.name), "kind": decl.kind, "attrs": attrs, "fields": fields });
             self.refs.insert(decl.name.clone(), r);
         }
-        self.attrs.insert(decl.name.clone(), attrs.clone());
+        // Keyed by the flattened name, as fragments are (`Fragment::decl`).
+        self.attrs.insert(flat(&decl.name), attrs.clone());
     }
 
     pub fn value(&self, v: &Value) -> Json {
@@ -103,7 +104,7 @@ impl Cx {
                 Some(r) => r.clone(),
                 // Not lowered (it failed, and said so): a bare reference.
                 None => {
-                    json!({ "name": decl, "id": pascal(decl), "kind": kind, "attrs": {}, "fields": null })
+                    json!({ "name": flat(decl), "id": pascal(decl), "kind": kind, "attrs": {}, "fields": null })
                 }
             },
             Value::Attr { decl, attr, .. } => self.attr(decl, attr),
@@ -129,7 +130,7 @@ impl Cx {
 
     fn attr(&self, decl: &str, attr: &str) -> Json {
         self.attrs
-            .get(decl)
+            .get(&flat(decl))
             .and_then(|a| a.get(attr))
             .cloned()
             .unwrap_or(Json::Null)

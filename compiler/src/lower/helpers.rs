@@ -7,6 +7,9 @@ handlebars_helper!(json_helper: |v: Json| serde_json::to_string(&v).unwrap_or_el
 handlebars_helper!(pascal_helper: |s: str| pascal(s));
 handlebars_helper!(add_helper: |a: i64, b: i64| a.saturating_add(b));
 handlebars_helper!(mul_helper: |a: i64, b: i64| a.saturating_mul(b));
+handlebars_helper!(sub_helper: |a: i64, b: i64| a.saturating_sub(b));
+// `clamp v lo hi`; a `hi` below `lo` gives `lo`, never a panic.
+handlebars_helper!(clamp_helper: |v: i64, lo: i64, hi: i64| v.min(hi).max(lo));
 handlebars_helper!(cidr_subnet_helper: |cidr: str, newbits: u64, netnum: u64| cidr_subnet(cidr, newbits, netnum));
 handlebars_helper!(coalesce_helper: |a: Json, b: Json| if a.is_null() { b.clone() } else { a.clone() });
 handlebars_helper!(id_from_helper: |s: str| pascal(s.rsplit(['/', ':']).next().unwrap_or(s)));
@@ -49,6 +52,8 @@ pub fn register(h: &mut Handlebars<'_>, stdlib: &'static crate::schema::Stdlib) 
     h.register_helper("pascal", Box::new(pascal_helper));
     h.register_helper("add", Box::new(add_helper));
     h.register_helper("mul", Box::new(mul_helper));
+    h.register_helper("sub", Box::new(sub_helper));
+    h.register_helper("clamp", Box::new(clamp_helper));
     h.register_helper("cidr_subnet", Box::new(cidr_subnet_helper));
     h.register_helper("coalesce", Box::new(coalesce_helper));
     h.register_helper("id_from", Box::new(id_from_helper));
@@ -58,25 +63,7 @@ pub fn register(h: &mut Handlebars<'_>, stdlib: &'static crate::schema::Stdlib) 
     h.register_helper("concat", Box::new(concat_helper));
 }
 
-/// `retail_api` -> `RetailApi`; `platform-admin` -> `PlatformAdmin`.
-/// A declared name as Kubernetes and stack names spell it: `gp3_fast` is
-/// `gp3-fast`.
-pub fn kebab(s: &str) -> String {
-    s.to_ascii_lowercase().replace('_', "-")
-}
-
-pub fn pascal(s: &str) -> String {
-    s.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut cs = w.chars();
-            match cs.next() {
-                Some(f) => f.to_ascii_uppercase().to_string() + cs.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect()
-}
+pub use crate::names::{kebab, pascal};
 
 /// Terraform's `cidrsubnet`: the `netnum`-th block of `newbits` more bits.
 /// Returns an empty string for a block that does not fit, which the
@@ -117,13 +104,6 @@ pub fn cidr_subnet(cidr: &str, newbits: u64, netnum: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pascal_case() {
-        assert_eq!(pascal("retail"), "Retail");
-        assert_eq!(pascal("retail_api_2"), "RetailApi2");
-        assert_eq!(pascal("platform-admin"), "PlatformAdmin");
-    }
 
     #[test]
     fn cidrsubnet_matches_terraform() {

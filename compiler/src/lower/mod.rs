@@ -166,7 +166,7 @@ fn lower_one(
         _ => Map::new(),
     };
     let frag = Fragment {
-        decl: decl.name.clone(),
+        decl: crate::names::flat(&decl.name),
         resources: section("Resources"),
         attrs: section("Attributes"),
         manifests: section("Manifests"),

@@ -13,6 +13,18 @@ pub fn duplicate_name(name: &str, span: Span, first: Span) -> Diagnostic {
         ))
 }
 
+/// Two symbols whose flattened names meet: `blue.main` (in module `blue`)
+/// and the caller's `blue_main` would write the same logical IDs.
+pub fn name_clash(name: &str, span: Span, other: &str, first: Span, id: &str) -> Diagnostic {
+    Diagnostic::error(
+        codes::NAME_CLASH,
+        format!("`{name}` and `{other}` would make the same logical IDs (`{id}...`)"),
+    )
+    .label(span, format!("`{name}` is here"))
+    .label(first, format!("`{other}` is here"))
+    .help("logical IDs and physical names come from the name with `.` and `_` alike; rename one of them")
+}
+
 pub fn duplicate_project(span: Span, first: Span) -> Diagnostic {
     Diagnostic::error(codes::DUPLICATE_PROJECT, "more than one `project` block")
         .label(span, "second `project` block")

@@ -120,5 +120,38 @@ pub fn resolve<'a>(
             );
         }
     }
+    clashes(&out, &mut diags);
     (out, diags)
+}
+
+/// Declarations (resources) and outputs (stack outputs) whose logical IDs
+/// would be the same although their names differ: a module instance's
+/// `blue.main` and the caller's `blue_main`. Reported once per pair, at the
+/// caller's name.
+fn clashes(out: &Resolved<'_>, diags: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<(bool, String), &Symbol<'_>> = BTreeMap::new();
+    for sym in out.symbols.values() {
+        let emits = match sym.kind {
+            SymbolKind::Decl { .. } => false,
+            SymbolKind::Output => true,
+            _ => continue,
+        };
+        let id = crate::names::pascal(&sym.name);
+        match seen.get(&(emits, id.clone())) {
+            Some(first) => {
+                // Point at the caller's name: the module's may not be the
+                // user's to change.
+                let scoped = |s: &Symbol<'_>| s.name.contains(crate::names::SCOPE);
+                let (a, b) = if scoped(first) && !scoped(sym) {
+                    (sym, *first)
+                } else {
+                    (*first, sym)
+                };
+                diags.push(errors::name_clash(&a.name, a.span, &b.name, b.span, &id));
+            }
+            None => {
+                seen.insert((emits, id), sym);
+            }
+        }
+    }
 }

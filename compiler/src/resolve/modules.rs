@@ -1,9 +1,11 @@
 //! Modules: `module NAME "PATH" { param = value }` instantiates the
 //! declarations of another file.
 //!
-//! Each instance's names are prefixed with the instance (`blue` makes
-//! `main` into `blue_main`), so two instances never collide in names,
-//! logical IDs or physical names. The module's `param`s are bound to the
+//! Each instance's names are scoped by the instance (`blue` makes `main`
+//! into `blue.main`, see `names.rs`), so neither two instances nor an
+//! instance and its caller collide in names; logical IDs and physical
+//! names come from the flattened `blue_main`, and resolve rejects two
+//! symbols that flatten alike. The module's `param`s are bound to the
 //! arguments (expressions of the caller, checked against the param types),
 //! and its `output`s become values read as `NAME.output`. Files are read
 //! through the caller's loader: this module does no I/O itself.
@@ -88,7 +90,7 @@ impl Expander<'_> {
         let Some(prog) = self.load(&full, path.span) else {
             return;
         };
-        let prefix = format!("{}_", name.name);
+        let prefix = format!("{}{}", name.name, crate::names::SCOPE);
         let mut local: BTreeSet<String> = BTreeSet::new();
         let mut params: BTreeMap<String, Span> = BTreeMap::new();
         for it in &prog.items {
