@@ -57,8 +57,16 @@ fn error_cases_fail_with_their_code() {
 fn brief_programs_compile_without_any_diagnostic() {
     insta::glob!("cases/ok/language-*.cairn", |path| {
         let c = compile_path(path);
+        // The brief pins Kubernetes 1.31, current when it was written; the
+        // version table now warns that EKS has retired it (W0006). Nothing
+        // else may be said about the brief's programs.
+        let others: Vec<_> = c
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.id != "W0006")
+            .collect();
         assert!(
-            c.diagnostics.is_empty(),
+            others.is_empty(),
             "{}:
 {}",
             path.display(),

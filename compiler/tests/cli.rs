@@ -297,6 +297,23 @@ fn graph_prints_declarations_and_resources() {
 }
 
 #[test]
+fn graph_takes_its_notation_from_format_as_the_cli_reference_spells_it() {
+    let dir = scratch();
+    let retail = repo().join("examples/retail").display().to_string();
+    let by_format = cairn(&["graph", &retail, "--format", "mermaid"], &dir);
+    let by_flag = cairn(&["graph", &retail, "--graph-format", "mermaid"], &dir);
+    assert_eq!(by_format.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&by_format.stdout).starts_with("flowchart LR"));
+    assert_eq!(by_format.stdout, by_flag.stdout);
+    let dot = cairn(&["graph", &retail, "--format", "dot"], &dir);
+    assert!(String::from_utf8_lossy(&dot.stdout).starts_with("digraph cairn {"));
+    // A notation is not a diagnostics format: other commands refuse it.
+    let check = cairn(&["check", &retail, "--format", "dot"], &dir);
+    assert_eq!(check.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&check.stderr).contains("cairn graph"));
+}
+
+#[test]
 fn graph_stacks_boxes_every_declaration_in_its_stack() {
     let dir = scratch();
     let fleet = repo().join("examples/fleet").display().to_string();

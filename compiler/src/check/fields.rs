@@ -47,8 +47,23 @@ impl Checker<'_> {
             set: BTreeSet::new(),
             active: vec![],
         };
+        // Written fields the schema does not have: a misspelt one stands in
+        // for the required field it is nearest to, so one typo is one error
+        // (unknown field, with the name it meant), not also "missing".
+        let schema_names: BTreeSet<&str> = common
+            .iter()
+            .chain(whens.iter().flat_map(|w| w.fields.iter()))
+            .map(|f| f.name.as_str())
+            .collect();
+        let strays: Vec<&Field> = by_name
+            .values()
+            .copied()
+            .filter(|g| !schema_names.contains(g.key.name.as_str()))
+            .collect();
         for f in common {
-            self.one_field(f, &by_name, owner, anchor, path, spans, None, &mut out);
+            self.one_field(
+                f, &by_name, &strays, owner, anchor, path, spans, None, &mut out,
+            );
         }
         // Whens whose switch is broken are neither active nor inactive:
         // their fields are skipped silently rather than misreported.
@@ -74,6 +89,7 @@ impl Checker<'_> {
                 self.one_field(
                     f,
                     &by_name,
+                    &strays,
                     owner,
                     anchor,
                     path,
@@ -147,6 +163,7 @@ impl Checker<'_> {
         &mut self,
         f: &FieldSchema,
         by_name: &BTreeMap<&str, &Field>,
+        strays: &[&Field],
         owner: &str,
         anchor: Span,
         path: &str,
@@ -159,13 +176,15 @@ impl Checker<'_> {
                 out.set.insert(f.name.clone());
                 self.check(&given.value, &f.ty, &join(path, &f.name), spans)
             }
-            None if f.required() => {
-                let example = self.example(&f.ty);
-                self.diags.push(errors::missing_field(
-                    owner, &f.name, &example, anchor, condition,
-                ));
-                Value::Poison
-            }
+            None if f.required() => match strays
+                .iter()
+                .find(|g| closest(&g.key.name, [f.name.as_str()]).is_some())
+            {
+                // Its own diagnostic (unknown field, "did you mean") comes
+                // from the stray; its value is checked as the field's.
+                Some(g) => self.check(&g.value, &f.ty, &join(path, &f.name), spans),
+                None => self.missing(f, owner, anchor, condition),
+            },
             None => match &f.default {
                 // Defaults live in the stdlib; their spans are not the
                 // program's, so they are checked without recording any.
@@ -174,6 +193,20 @@ impl Checker<'_> {
             },
         };
         out.values.insert(f.name.clone(), v);
+    }
+
+    fn missing(
+        &mut self,
+        f: &FieldSchema,
+        owner: &str,
+        anchor: Span,
+        condition: Option<(&str, &str)>,
+    ) -> Value {
+        let example = self.example(&f.ty);
+        self.diags.push(errors::missing_field(
+            owner, &f.name, &example, anchor, condition,
+        ));
+        Value::Poison
     }
 }
 

@@ -393,6 +393,7 @@ fn listed(cx: &mut Checker<'_>, decl: &Decl, p: &[String], table: &[String]) {
         _ => return,
     };
     if values.contains(&probe) {
+        lifecycle(cx, decl, p, t, &probe);
         return;
     }
     let text = |j: &Json| match j {
@@ -407,6 +408,62 @@ fn listed(cx: &mut Checker<'_>, decl: &Decl, p: &[String], table: &[String]) {
         span_of(decl, p),
         format!("use one of {}", all.join(", ")),
     ));
+}
+
+/// A listed value with a support lifecycle (`"lifecycle": {value:
+/// {standard_until, extended_until}}` and the table's `as_of` date):
+/// a warning once standard support has ended (extended support costs
+/// more) and once extended support has ended too (AWS no longer creates
+/// it). Dates are the table's, never the clock's, so a build does not
+/// change by itself.
+fn lifecycle(cx: &mut Checker<'_>, decl: &Decl, p: &[String], t: &Json, probe: &Json) {
+    let Some(key) = probe.as_str() else { return };
+    let Some(life) = t.get("lifecycle").and_then(|l| l.get(key)) else {
+        return;
+    };
+    let as_of = t.get("as_of").and_then(Json::as_str).unwrap_or("");
+    let date = |k: &str| life.get(k).and_then(Json::as_str).unwrap_or("");
+    let (standard, extended) = (date("standard_until"), date("extended_until"));
+    // Values in standard support: those whose standard support has not
+    // ended, and those too new to have dates yet.
+    let current: Vec<&str> = t
+        .get("values")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Json::as_str)
+        .filter(|v| {
+            t.get("lifecycle")
+                .and_then(|l| l.get(*v))
+                .and_then(|l| l.get("standard_until"))
+                .and_then(Json::as_str)
+                .is_none_or(|d| d > as_of)
+        })
+        .collect();
+    let (message, label) = if as_of >= extended {
+        (
+            format!(
+                "`{key}` is past its extended support (ended {extended}): AWS no longer creates it"
+            ),
+            format!("no longer supported (table as of {as_of})"),
+        )
+    } else if as_of >= standard {
+        (
+            format!("`{key}` is in extended support since {standard}, at an extra cost per cluster hour"),
+            format!("extended support until {extended}"),
+        )
+    } else {
+        return;
+    };
+    cx.diags.push(
+        Diagnostic::warning(codes::SUPPORT_ENDED, message)
+            .label(span_of(decl, p), label)
+            .help(format!(
+                "move `{}` to a version in standard support ({}), one minor version at a time",
+                dotted(p),
+                current.join(", ")
+            )),
+    );
 }
 
 fn warn_if_empty(cx: &mut Checker<'_>, decl: &Decl, p: &[String], why: &str) {

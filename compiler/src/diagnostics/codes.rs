@@ -95,6 +95,7 @@ codes! {
     LIMIT_NEAR = "W0003", "limit-near";
     EMPTY_SETTING = "W0004", "empty-setting";
     UNLISTED_INSTANCE_TYPE = "W0005", "unlisted-instance-type";
+    SUPPORT_ENDED = "W0006", "support-ended";
 }
 
 /// Looks a code up by id (`E0201`), case-insensitively.

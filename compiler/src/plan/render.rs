@@ -22,17 +22,6 @@ fn short(v: &Option<Json>) -> String {
     }
 }
 
-/// Keeps the ends of a long value, eliding its middle.
-fn clip(s: String, keep: usize) -> String {
-    if s.chars().count() > 2 * keep + 4 {
-        let head: String = s.chars().take(keep).collect();
-        let tail: Vec<char> = s.chars().rev().take(keep).collect();
-        format!("{head}…{}", tail.into_iter().rev().collect::<String>())
-    } else {
-        s
-    }
-}
-
 /// A long or multi-line string change as a diff (user data, policy text);
 /// None when both values are short enough to show whole.
 fn text_diff(c: &super::PropChange) -> Option<Vec<String>> {
@@ -41,7 +30,7 @@ fn text_diff(c: &super::PropChange) -> Option<Vec<String>> {
         (Some(Json::String(a)), Some(Json::String(b))) => (a.clone(), b.clone()),
         // Structures (an `Fn::Join` of user data, a policy) are compared as
         // pretty JSON, with the line breaks inside their strings shown.
-        (Some(x), Some(y)) if short(&c.before).len().max(short(&c.after).len()) > 60 => {
+        (Some(x), Some(y)) if short(&c.before).len().max(short(&c.after).len()) > ONE_LINE => {
             let show = |v: &Json| {
                 serde_json::to_string_pretty(v)
                     .unwrap_or_default()
@@ -53,7 +42,7 @@ fn text_diff(c: &super::PropChange) -> Option<Vec<String>> {
     };
     let (a, b) = (a.as_str(), b.as_str());
     let multiline = a.contains('\n') || b.contains('\n');
-    if !multiline && a.chars().count().max(b.chars().count()) <= 60 {
+    if !multiline && a.chars().count().max(b.chars().count()) <= ONE_LINE {
         return None;
     }
     if multiline {
@@ -79,15 +68,15 @@ fn text_diff(c: &super::PropChange) -> Option<Vec<String>> {
         }
         return Some(out);
     }
-    // One long line: a word diff, as `git diff --word-diff` shows it, with
-    // long unchanged runs elided. Words are alphanumeric runs, so the parts
+    // One long line: a word diff, as `git diff --word-diff` shows it,
+    // whole (a value is never cut: a reader cannot review what is hidden). Words are alphanumeric runs, so the parts
     // of an ARN or a URL count separately.
     let (ta, tb) = (words(a), words(b));
     let diff = TextDiff::configure().diff_slices(&ta, &tb);
     let mut line = String::new();
     let mut run: Option<(ChangeTag, String)> = None;
     let flush = |line: &mut String, run: Option<(ChangeTag, String)>| match run {
-        Some((ChangeTag::Equal, v)) => line.push_str(&clip(v, 12)),
+        Some((ChangeTag::Equal, v)) => line.push_str(&v),
         Some((ChangeTag::Delete, v)) => line.push_str(&format!("[-{v}-]")),
         Some((ChangeTag::Insert, v)) => line.push_str(&format!("{{+{v}+}}")),
         None => {}
@@ -120,27 +109,41 @@ fn words(s: &str) -> Vec<&str> {
     out
 }
 
-/// A property change: `path: a -> b`, or `path:` and its diff lines.
+/// Values up to this long share one line: `path: a -> b`.
+const ONE_LINE: usize = 60;
+
+/// A property change: `path: a -> b` when both sides are short, else
+/// `path:` and its diff lines, or the whole old and new values on lines of
+/// their own (`- old`, `+ new`). Values are shown whole, never cut.
 fn prop_lines(c: &super::PropChange) -> Vec<String> {
-    match text_diff(c) {
-        Some(diff) => std::iter::once(format!("{}:", c.path))
+    if let Some(diff) = text_diff(c) {
+        return std::iter::once(format!("{}:", c.path))
             .chain(diff.into_iter().map(|l| format!("  {l}")))
-            .collect(),
-        None => vec![format!(
-            "{}: {} -> {}",
-            c.path,
-            clip(short(&c.before), 28),
-            clip(short(&c.after), 28)
-        )],
+            .collect();
     }
+    let (before, after) = (short(&c.before), short(&c.after));
+    if before.chars().count().max(after.chars().count()) <= ONE_LINE {
+        return vec![format!("{}: {before} -> {after}", c.path)];
+    }
+    let mut out = vec![format!("{}:", c.path)];
+    out.extend(c.before.as_ref().map(|_| format!("  - {before}")));
+    out.extend(c.after.as_ref().map(|_| format!("  + {after}")));
+    out
 }
 
-/// The one-line summary of an update: its first property change.
+/// The one-line summary of an update: its first property change, or the
+/// property's name when the change takes more than a line.
 fn first_change(c: &Change) -> String {
-    match c.properties.first() {
-        Some(p) if text_diff(p).is_some() => format!("{} changed", p.path),
-        Some(p) => prop_lines(p).concat(),
-        None => String::new(),
+    let Some(p) = c.properties.first() else {
+        return String::new();
+    };
+    match prop_lines(p).as_slice() {
+        [one] => one.clone(),
+        _ => match (&p.before, &p.after) {
+            (None, Some(_)) => format!("{} added", p.path),
+            (Some(_), None) => format!("{} removed", p.path),
+            _ => format!("{} changed", p.path),
+        },
     }
 }
 
@@ -381,7 +384,7 @@ mod tests {
     }
 
     #[test]
-    fn a_long_line_gets_a_word_diff_with_its_unchanged_runs_elided() {
+    fn a_long_line_gets_a_whole_word_diff() {
         let c = change(
             "arn:aws:iam::111122223333:role/platform-team-deployment-role-for-clusters",
             "arn:aws:iam::111122223333:role/payments-team-deployment-role-for-clusters",
@@ -391,8 +394,30 @@ mod tests {
             panic!("{lines:?}")
         };
         assert_eq!(head, "RoleArn:");
-        assert!(diff.contains("[-platform-]{+payments+}"), "{diff}");
-        assert!(diff.contains('…'), "{diff}");
+        assert_eq!(
+            diff,
+            "  arn:aws:iam::111122223333:role/[-platform-]{+payments+}-team-deployment-role-for-clusters"
+        );
+    }
+
+    #[test]
+    fn a_long_value_is_never_cut() {
+        let added = PropChange {
+            path: "Selectors[1]".into(),
+            before: None,
+            after: Some(
+                serde_json::json!({"Labels": [{"Key": "queue", "Value": "low"}], "Namespace": "jobs"}),
+            ),
+        };
+        let lines = prop_lines(&added);
+        assert_eq!(
+            lines,
+            [
+                "Selectors[1]:",
+                r#"  + {"Labels":[{"Key":"queue","Value":"low"}],"Namespace":"jobs"}"#
+            ]
+        );
+        assert!(!lines.concat().contains('…'));
     }
 
     #[test]

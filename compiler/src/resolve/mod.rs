@@ -9,7 +9,7 @@
 mod errors;
 pub mod modules;
 
-use crate::diagnostics::{closest, Diagnostic};
+use crate::diagnostics::Diagnostic;
 use crate::schema::Stdlib;
 use crate::source::Span;
 use crate::syntax::ast::{Item, ItemKind, Program};
@@ -75,7 +75,7 @@ pub fn resolve<'a>(
                             },
                         )
                     } else {
-                        let near = closest(&kind.name, stdlib.kinds.keys().map(String::as_str));
+                        let near = stdlib.suggest_kind(&kind.name);
                         diags.push(errors::unknown_kind(kind, near));
                         (name, SymbolKind::Poisoned)
                     }

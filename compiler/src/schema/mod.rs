@@ -56,6 +56,33 @@ impl Stdlib {
         self.kinds.get(name)
     }
 
+    /// The kind an unknown kind name most likely meant: a misspelling of a
+    /// kind, or a peer's word for one (`data/kind_aliases.json`).
+    pub fn suggest_kind(&self, name: &str) -> Option<&str> {
+        let norm = |s: &str| {
+            s.chars()
+                .filter(|c| *c != '_' && *c != '-')
+                .collect::<String>()
+                .to_ascii_lowercase()
+        };
+        let key = norm(name);
+        let alias = self
+            .table("kind_aliases")
+            .and_then(|t| t.get("aliases"))
+            .and_then(|a| a.get(&key))
+            .and_then(Json::as_str)
+            .and_then(|k| self.kinds.get_key_value(k))
+            .map(|(k, _)| k.as_str());
+        alias
+            .or_else(|| crate::diagnostics::closest(name, self.kinds.keys().map(String::as_str)))
+            .or_else(|| {
+                self.kinds
+                    .keys()
+                    .map(String::as_str)
+                    .find(|k| norm(k) == key)
+            })
+    }
+
     pub fn table(&self, name: &str) -> Option<&Json> {
         self.data.get(name)
     }
