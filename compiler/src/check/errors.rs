@@ -191,13 +191,16 @@ pub fn invalid_cidr(value: &str, why: &str, span: Span, fix: Option<String>) -> 
     }
 }
 
-pub fn invalid_region(value: &str, span: Span) -> Diagnostic {
+pub fn invalid_region(value: &str, span: Span, near: Option<&str>) -> Diagnostic {
     Diagnostic::error(
         codes::INVALID_REGION,
         format!("`{value}` is not an AWS region"),
     )
-    .label(span, "not a region name")
-    .help("regions look like `us-east-1` or `ap-northeast-2`")
+    .label(span, "not a region of any partition")
+    .help(match near {
+        Some(n) => format!("did you mean `{n}`?"),
+        None => "regions look like `us-east-1`, `cn-north-1` or `us-gov-west-1`".to_string(),
+    })
 }
 
 pub fn out_of_range(what: &str, value: &str, bounds: &str, span: Span, help: String) -> Diagnostic {

@@ -563,10 +563,13 @@ impl Checker<'_> {
                 }
             },
             (Value::Str(s), Type::Region) => {
-                if lit::region(&s) {
+                let table = self.stdlib.table("regions");
+                if lit::region(&s, table) {
                     Value::Str(s)
                 } else {
-                    self.diags.push(errors::invalid_region(&s, span));
+                    let near = closest(&s, lit::known_regions(table)).map(String::from);
+                    self.diags
+                        .push(errors::invalid_region(&s, span, near.as_deref()));
                     Value::Poison
                 }
             }

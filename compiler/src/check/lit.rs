@@ -1,5 +1,7 @@
 //! Literal formats checked at compile time: CIDR blocks and region names.
 
+use serde_json::Value as Json;
+
 /// `Ok` for a valid IPv4 CIDR block with no host bits set; otherwise why
 /// not, and the corrected block when there is an obvious one.
 pub fn cidr(s: &str) -> Result<(), (String, Option<String>)> {
@@ -51,20 +53,52 @@ pub fn prefix_len(s: &str) -> Option<u32> {
     s.split_once('/').and_then(|(_, p)| p.parse().ok())
 }
 
-/// `us-east-1`, `ap-northeast-2`, `us-gov-west-1`, `cn-north-1`.
-pub fn region(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    let (geo, rest) = match parts.as_slice() {
-        [geo, rest @ ..] => (geo, rest),
-        [] => return false,
-    };
-    let rest = match rest {
-        ["gov" | "iso" | "isob", r @ ..] => r,
-        r => r,
-    };
-    matches!(rest, [dir, n] if !dir.is_empty() && dir.chars().all(|c| c.is_ascii_lowercase()) && !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
-        && geo.len() == 2
-        && geo.chars().all(|c| c.is_ascii_lowercase())
+/// Whether `s` names a region of some partition in `table`
+/// (`data/regions.json`): a known region, or a name of a partition's shape
+/// (`PREFIX` + word + `-` + number, as the AWS SDKs match them), so a
+/// region opened after the table was made is accepted too.
+pub fn region(s: &str, table: Option<&Json>) -> bool {
+    partitions(table).any(|p| {
+        let known = p
+            .get("regions")
+            .and_then(Json::as_array)
+            .is_some_and(|rs| rs.iter().any(|r| r.as_str() == Some(s)));
+        known
+            || strs(p.get("prefixes")).any(|pre| {
+                s.strip_prefix(pre)
+                    .and_then(|rest| rest.split_once('-'))
+                    .is_some_and(|(word, n)| {
+                        !word.is_empty()
+                            && word
+                                .chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                            && !n.is_empty()
+                            && n.chars().all(|c| c.is_ascii_digit())
+                    })
+            })
+    })
+}
+
+/// Every known region of every partition, for "did you mean".
+pub fn known_regions(table: Option<&Json>) -> Vec<&str> {
+    partitions(table)
+        .flat_map(|p| strs(p.get("regions")))
+        .collect()
+}
+
+fn partitions(table: Option<&Json>) -> impl Iterator<Item = &Json> {
+    table
+        .and_then(|t| t.get("partitions"))
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+}
+
+fn strs(v: Option<&Json>) -> impl Iterator<Item = &str> {
+    v.and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Json::as_str)
 }
 
 #[cfg(test)]
@@ -86,12 +120,36 @@ mod tests {
     }
 
     #[test]
-    fn regions() {
-        assert!(region("us-east-1"));
-        assert!(region("ap-northeast-2"));
-        assert!(region("us-gov-west-1"));
-        assert!(!region("us-east"));
-        assert!(!region("US-EAST-1"));
-        assert!(!region("useast1"));
+    fn regions_of_every_partition() {
+        let t: Json = serde_json::from_str(include_str!("../../../stdlib/data/regions.json"))
+            .unwrap_or(Json::Null);
+        let t = Some(&t);
+        for r in [
+            "us-east-1",
+            "ap-northeast-2",
+            "us-gov-west-1",
+            "cn-north-1",
+            "us-iso-east-1",
+            "us-isob-east-1",
+            "us-isof-south-1",
+            "eu-isoe-west-1",
+            "eusc-de-east-1",
+            "mx-central-1",
+            // Newer than the table, of a partition's shape.
+            "ap-southeast-9",
+            "us-gov-central-1",
+        ] {
+            assert!(region(r, t), "{r}");
+        }
+        for r in [
+            "us-east",
+            "US-EAST-1",
+            "useast1",
+            "xx-east-1",
+            "aws-global",
+            "",
+        ] {
+            assert!(!region(r, t), "{r}");
+        }
     }
 }
