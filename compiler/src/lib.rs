@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod graph;
 pub mod ir;
+pub mod layout;
 pub mod lower;
 pub mod lsp;
 pub mod names;

@@ -297,6 +297,34 @@ fn graph_prints_declarations_and_resources() {
 }
 
 #[test]
+fn a_folder_of_independent_programs_is_refused_with_its_programs_named() {
+    let dir = scratch();
+    std::fs::create_dir_all(dir.join("envs")).unwrap();
+    for env in ["dev", "prod"] {
+        std::fs::write(
+            dir.join(format!("envs/{env}.cairn")),
+            format!("project {{\n  name = \"{env}\"\n}}\n\nnetwork main {{}}\n"),
+        )
+        .unwrap();
+    }
+    let o = cairn(&["check", "envs"], &dir);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("2 independent programs") && err.contains("prod.cairn"),
+        "{err}"
+    );
+    // Each file is a program of its own.
+    let o = cairn(&["check", "envs/prod.cairn"], &dir);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
 fn graph_takes_its_notation_from_format_as_the_cli_reference_spells_it() {
     let dir = scratch();
     let retail = repo().join("examples/retail").display().to_string();

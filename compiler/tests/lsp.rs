@@ -207,6 +207,27 @@ fn diagnostics_arrive_on_the_right_line_and_clear_when_fixed() {
 }
 
 #[test]
+fn a_folder_of_independent_programs_is_analysed_file_by_file() {
+    // Two environments, each with its own `project` and the same names, and
+    // a third file with a mistake: as `cairn check FILE` sees each, with no
+    // "declared twice" from the neighbours.
+    let dev = "project {\n  name = \"dev\"\n}\n\nnetwork main {\n  zones = 2\n}\n";
+    let prod = "project {\n  name = \"prod\"\n}\n\nnetwork main {\n  zones = 3\n}\n";
+    let broken = "project {\n  name = \"scratch\"\n}\n\nnetwork main {\n  zones = 9\n}\n";
+    let c = Client::start(&[
+        ("/envs/dev.cairn", dev),
+        ("/envs/prod.cairn", prod),
+        ("/envs/scratch.cairn", broken),
+    ]);
+    c.open("/envs/prod.cairn", prod);
+    assert!(c.diagnostics("/envs/prod.cairn").is_empty());
+    c.open("/envs/scratch.cairn", broken);
+    let d = c.diagnostics("/envs/scratch.cairn");
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["code"], "E0209");
+}
+
+#[test]
 fn hover_shows_a_fields_type_default_and_doc() {
     let mut c = app();
     c.open(CLUSTER, CLUSTER_TEXT);

@@ -53,6 +53,30 @@ pub fn load(
             }
         }
     }
+    if path.is_dir() {
+        // The same rule as the editor's (`layout`): a folder where several
+        // files have a `project` block holds independent programs.
+        let texts: Vec<(std::path::PathBuf, String)> = files
+            .iter()
+            .map(|f| {
+                (
+                    std::path::PathBuf::from(sources.name(*f)),
+                    sources.text(*f).to_string(),
+                )
+            })
+            .collect();
+        let roots = cairn::layout::projects(&texts);
+        if roots.len() > 1 {
+            let names: Vec<String> = roots.iter().map(|p| p.display().to_string()).collect();
+            return Err(format!(
+                "`{}` holds {} independent programs ({} each have a `project` block); name one file, e.g. `{}`",
+                path.display(),
+                roots.len(),
+                names.join(", "),
+                names.first().cloned().unwrap_or_default()
+            ));
+        }
+    }
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

@@ -18,8 +18,8 @@ use std::time::Duration;
 
 /// What the server may read besides the open documents.
 pub trait Workspace {
-    /// The `.cairn` files of the program `file` belongs to: every one in
-    /// its directory, as `cairn build DIR` reads them.
+    /// The `.cairn` files of the folder `file` is in; the server narrows
+    /// them to `file`'s program by `layout::program_of`.
     fn program_files(&self, file: &Path) -> Vec<PathBuf>;
     fn read(&self, path: &Path) -> Option<String>;
     /// Reads module files.
@@ -115,9 +115,16 @@ impl Server<'_> {
             paths.push(path.to_path_buf());
         }
         paths.sort();
-        let files: Vec<(PathBuf, String)> = paths
+        let folder: Vec<(PathBuf, String)> = paths
             .into_iter()
             .filter_map(|p| self.text(&p).map(|t| (p, t)))
+            .collect();
+        // The folder's files as the editor has them (open buffers first),
+        // narrowed to the program this file belongs to by the CLI's rule.
+        let mine = crate::layout::program_of(path, &folder);
+        let files: Vec<(PathBuf, String)> = folder
+            .into_iter()
+            .filter(|(p, _)| mine.contains(p))
             .collect();
         Analysis::new(&files, self.ws.loader())
     }
