@@ -29,7 +29,7 @@ pub fn has_project(text: &str) -> bool {
 
 /// The files of a folder that each hold a `project` block; more than one
 /// makes the folder a set of independent programs.
-pub fn projects<'a>(files: &'a [(PathBuf, String)]) -> Vec<&'a Path> {
+pub fn projects(files: &[(PathBuf, String)]) -> Vec<&Path> {
     files
         .iter()
         .filter(|(_, t)| has_project(t))
