@@ -8,6 +8,9 @@ handlebars_helper!(pascal_helper: |s: str| pascal(s));
 handlebars_helper!(add_helper: |a: i64, b: i64| a.saturating_add(b));
 handlebars_helper!(mul_helper: |a: i64, b: i64| a.saturating_mul(b));
 handlebars_helper!(sub_helper: |a: i64, b: i64| a.saturating_sub(b));
+// Floor division; by zero gives 0 rather than a panic (checks keep
+// templates from dividing by zero).
+handlebars_helper!(div_helper: |a: i64, b: i64| if b == 0 { 0 } else { a.div_euclid(b) });
 // `clamp v lo hi`; a `hi` below `lo` gives `lo`, never a panic.
 handlebars_helper!(clamp_helper: |v: i64, lo: i64, hi: i64| v.min(hi).max(lo));
 handlebars_helper!(cidr_subnet_helper: |cidr: str, newbits: u64, netnum: u64| cidr_subnet(cidr, newbits, netnum));
@@ -53,6 +56,7 @@ pub fn register(h: &mut Handlebars<'_>, stdlib: &'static crate::schema::Stdlib) 
     h.register_helper("add", Box::new(add_helper));
     h.register_helper("mul", Box::new(mul_helper));
     h.register_helper("sub", Box::new(sub_helper));
+    h.register_helper("div", Box::new(div_helper));
     h.register_helper("clamp", Box::new(clamp_helper));
     h.register_helper("cidr_subnet", Box::new(cidr_subnet_helper));
     h.register_helper("coalesce", Box::new(coalesce_helper));
