@@ -87,34 +87,36 @@ pub(super) fn instance_types(cx: &mut Checker<'_>, decl: &mut Decl, p: &[String]
     if broken || found.is_empty() {
         return;
     }
-    let arches: BTreeSet<&str> = found.iter().map(|(_, h)| h.arch.as_str()).collect();
-    if arches.len() > 1 {
-        let shown: Vec<String> = found
-            .iter()
-            .map(|(t, h)| format!("{t} is {}", h.arch))
-            .collect();
-        cx.diags.push(
-            Diagnostic::error(codes::MIXED_ARCHITECTURES, format!("`{}` mixes processor architectures", dotted(p)))
+    // One group runs one machine image: one architecture, one accelerator.
+    let mixes: [(&str, &str, fn(&Hardware) -> String); 2] = [
+        (
+            "mixes processor architectures",
+            "one group runs one machine image: use types of one architecture, and another group for the rest",
+            |h| h.arch.clone(),
+        ),
+        (
+            "mixes accelerated and plain instance types",
+            "one group runs one machine image, and only the accelerated image has the drivers: put the accelerated types in a group of their own",
+            |h| h.accelerator.clone().unwrap_or_else(|| "none".into()),
+        ),
+    ];
+    for (what, help, of) in mixes {
+        let kinds: BTreeSet<String> = found.iter().map(|(_, h)| of(h)).collect();
+        if kinds.len() > 1 {
+            let shown: Vec<String> = found
+                .iter()
+                .map(|(t, h)| format!("{t}: {}", of(h)))
+                .collect();
+            cx.diags.push(
+                Diagnostic::error(
+                    codes::MIXED_ARCHITECTURES,
+                    format!("`{}` {what}", dotted(p)),
+                )
                 .label(span_of(decl, p), shown.join(", "))
-                .help("one group runs one machine image: use types of one architecture, and another group for the rest"),
-        );
-        return;
-    }
-    let accels: BTreeSet<Option<&str>> = found
-        .iter()
-        .map(|(_, h)| h.accelerator.as_deref())
-        .collect();
-    if accels.len() > 1 {
-        let shown: Vec<String> = found
-            .iter()
-            .map(|(t, h)| format!("{t}: {}", h.accelerator.as_deref().unwrap_or("none")))
-            .collect();
-        cx.diags.push(
-            Diagnostic::error(codes::MIXED_ARCHITECTURES, format!("`{}` mixes accelerated and plain instance types", dotted(p)))
-                .label(span_of(decl, p), shown.join(", "))
-                .help("one group runs one machine image, and only the accelerated image has the drivers: put the accelerated types in a group of their own"),
-        );
-        return;
+                .help(help),
+            );
+            return;
+        }
     }
     let (arch, accelerator) = match found.first() {
         Some((_, h)) => (h.arch.clone(), h.accelerator.clone()),
