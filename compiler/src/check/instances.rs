@@ -88,7 +88,7 @@ pub(super) fn instance_types(cx: &mut Checker<'_>, decl: &mut Decl, p: &[String]
         return;
     }
     // One group runs one machine image: one architecture, one accelerator.
-    let mixes: [(&str, &str, fn(&Hardware) -> String); 2] = [
+    let mixes: [Mix; 2] = [
         (
             "mixes processor architectures",
             "one group runs one machine image: use types of one architecture, and another group for the rest",
@@ -126,6 +126,9 @@ pub(super) fn instance_types(cx: &mut Checker<'_>, decl: &mut Decl, p: &[String]
     decl.derived
         .insert("accelerator".into(), json!(accelerator));
 }
+
+/// What a group may not mix: its message, its help, and the property.
+type Mix = (&'static str, &'static str, fn(&Hardware) -> String);
 
 fn hardware_of(row: &Json) -> Hardware {
     Hardware {
