@@ -1,6 +1,8 @@
-//! `plan` and `apply` against a real CloudFormation API: moto's server,
-//! started on a free loopback port by this test (tests/run installs it).
-//! Under CI a missing moto fails these tests instead of skipping them.
+//! `plan` and `apply` against the project's CloudFormation double
+//! (`tests/tools/cfn-double`: moto's server with generic, schema-driven
+//! models for every type Cairn writes), started on a free loopback port by
+//! each test (tests/run installs its Python packages). Under CI a missing
+//! double fails these tests instead of skipping them.
 
 #![allow(
     clippy::unwrap_used,
@@ -21,6 +23,7 @@ fn repo() -> PathBuf {
         .to_path_buf()
 }
 
+/// A running double; killed when dropped.
 struct Moto {
     child: Child,
     url: String,
@@ -34,12 +37,19 @@ impl Drop for Moto {
 }
 
 fn moto() -> Option<Moto> {
-    let bin = repo().join(".venv/bin/moto_server");
-    if !bin.exists() {
+    double(&[])
+}
+
+/// The double, with fault options (`--fail REGEX`, `--throttle N`).
+fn double(faults: &[&str]) -> Option<Moto> {
+    let python = repo().join(".venv/bin/python");
+    if !python.exists() {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("moto_server is missing under CI: tests/run installs it with tests/tools/setup-venv.sh");
+            panic!("the test venv is missing under CI: tests/run installs it with tests/tools/setup-venv.sh");
         }
-        eprintln!("note: moto is not installed; run `bash tests/run` to install it");
+        eprintln!(
+            "note: the CloudFormation double's venv is missing; run `bash tests/run` to install it"
+        );
         return None;
     }
     let port = TcpListener::bind("127.0.0.1:0")
@@ -47,8 +57,10 @@ fn moto() -> Option<Moto> {
         .local_addr()
         .unwrap()
         .port();
-    let child = Command::new(bin)
+    let child = Command::new(python)
+        .arg(repo().join("tests/tools/cfn-double/cfn_double.py"))
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .args(faults)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -60,12 +72,34 @@ fn moto() -> Option<Moto> {
     let start = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "moto did not start"
+            start.elapsed() < Duration::from_secs(60),
+            "the CloudFormation double did not start"
         );
         std::thread::sleep(Duration::from_millis(100));
     }
     Some(m)
+}
+
+#[test]
+fn the_double_behaves_as_its_readme_claims() {
+    for faults in [&[][..], &["--fail", "^Broken", "--throttle", "2"][..]] {
+        let Some(m) = double(faults) else { return };
+        let mut args = vec![m.url.as_str()];
+        if !faults.is_empty() {
+            args.push("--faults");
+        }
+        let o = Command::new(repo().join(".venv/bin/python"))
+            .arg(repo().join("tests/tools/cfn-double/fidelity.py"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
 }
 
 fn cairn(args: &[&str], dir: &Path) -> Output {
@@ -217,10 +251,12 @@ fn plan_and_apply_against_cloudformation() {
 
 #[test]
 fn a_failing_deployment_reports_its_root_cause() {
-    let Some(m) = moto() else { return };
+    // The double fails the flow log key, as CloudFormation fails a resource
+    // whose service refuses it.
+    let Some(m) = double(&["--fail", "^MainFlowLogKey$"]) else {
+        return;
+    };
     let dir = scratch("fail");
-    // moto cannot resolve one of this template's attributes and refuses the
-    // execution, as CloudFormation refuses a bad property value.
     let retail = repo().join("examples/retail").display().to_string();
     let o = cairn(
         &[
@@ -242,6 +278,10 @@ fn a_failing_deployment_reports_its_root_cause() {
         "the program line it came from: {t}"
     );
     assert!(t.contains("reason:") && t.contains("next:"), "{t}");
+    assert!(
+        t.contains("injected failure of MainFlowLogKey"),
+        "CloudFormation's reason: {t}"
+    );
 }
 
 #[test]
