@@ -250,6 +250,41 @@ fn plan_and_apply_against_cloudformation() {
 }
 
 #[test]
+fn quiet_means_quiet() {
+    let Some(m) = moto() else { return };
+    let dir = scratch("quiet");
+    std::fs::write(dir.join("shop.cairn"), PROGRAM).unwrap();
+    let o = against(
+        &m,
+        "us-east-1",
+        &["apply", "shop.cairn", "--yes", "-q"],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(text(&o), "", "no plan, no events, no summary");
+    let o = against(
+        &m,
+        "us-east-1",
+        &["apply", "shop.cairn", "--yes", "-q"],
+        &dir,
+    );
+    assert_eq!(
+        (o.status.code(), text(&o)),
+        (Some(0), String::new()),
+        "nothing to apply, quietly"
+    );
+    // Errors still speak.
+    let o = against(
+        &m,
+        "us-east-1",
+        &["apply", "nope.cairn", "--yes", "-q"],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("nope.cairn"), "{}", text(&o));
+}
+
+#[test]
 fn a_failing_deployment_reports_its_root_cause() {
     // The double fails the flow log key, as CloudFormation fails a resource
     // whose service refuses it.

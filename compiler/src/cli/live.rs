@@ -69,9 +69,10 @@ fn options(d: &DeployArgs) -> Result<Options, i32> {
 }
 
 /// Progress: a live spinner on a terminal, one line per event otherwise
-/// (so CI logs stay readable).
+/// (so CI logs stay readable), nothing with `--quiet`.
 pub struct Progress {
     bar: Option<indicatif::ProgressBar>,
+    quiet: bool,
 }
 
 impl Progress {
@@ -81,7 +82,7 @@ impl Progress {
             b.enable_steady_tick(std::time::Duration::from_millis(120));
             b
         });
-        Progress { bar }
+        Progress { bar, quiet }
     }
 
     fn line(&self, s: String) {
@@ -90,6 +91,7 @@ impl Progress {
                 b.set_message(s.clone());
                 b.println(s);
             }
+            None if self.quiet => {}
             None => eprintln!("{s}"),
         }
     }
@@ -169,7 +171,9 @@ fn make_plan(
         }
         Some(Ok(l)) => l,
     };
-    leftovers(rt, cf, &program.project.name, deploy, &stacks);
+    if !common.quiet {
+        leftovers(rt, cf, &program.project.name, deploy, &stacks);
+    }
     // What is deployed, under the names a build uses, for the offline diff.
     let mut old = BTreeMap::new();
     for s in &live {
@@ -302,7 +306,10 @@ pub fn apply(common: &Common, args: ApplyArgs<'_>, deploy: &DeployArgs) -> i32 {
             Ok(p) => p,
             Err(code) => return code,
         };
-        super::plan::show(common, &p.plan);
+        // `--quiet`: errors only; the plan is for whoever reads along.
+        if !common.quiet {
+            super::plan::show(common, &p.plan);
+        }
         let manifests = manifests_of(&p.compilation);
         (
             p.live,
@@ -316,7 +323,9 @@ pub fn apply(common: &Common, args: ApplyArgs<'_>, deploy: &DeployArgs) -> i32 {
         return 1;
     }
     if !live.iter().any(LiveStack::pending) {
-        eprintln!("nothing to apply: the stacks are up to date");
+        if !common.quiet {
+            eprintln!("nothing to apply: the stacks are up to date");
+        }
         return 0;
     }
     if !from_file && !args.yes && !confirmed() {
@@ -345,7 +354,8 @@ pub fn apply(common: &Common, args: ApplyArgs<'_>, deploy: &DeployArgs) -> i32 {
             1
         }
         Some(Ok(())) => {
-            let written = outcome::complete_manifests(&rt, &cf, &live, &manifests, args.out);
+            let written =
+                outcome::complete_manifests(&rt, &cf, &live, &manifests, args.out, common.quiet);
             match written {
                 Ok(dir) if args.kubectl => outcome::kubectl_apply(&dir),
                 Ok(_) => 0,

@@ -95,6 +95,7 @@ pub fn complete_manifests(
     live: &[LiveStack],
     manifests: &BTreeMap<String, String>,
     out: &Path,
+    quiet: bool,
 ) -> Result<PathBuf, i32> {
     let mut outputs = serde_json::Map::new();
     for s in live {
@@ -133,10 +134,10 @@ pub fn complete_manifests(
         }
     }
     let dir = out.join("manifests");
-    if manifests.is_empty() {
-        eprintln!("applied");
-    } else {
-        eprintln!("applied; manifests completed under {}", dir.display());
+    match (quiet, manifests.is_empty()) {
+        (true, _) => {}
+        (false, true) => eprintln!("applied"),
+        (false, false) => eprintln!("applied; manifests completed under {}", dir.display()),
     }
     Ok(dir)
 }
