@@ -742,3 +742,106 @@ fn a_deployed_stack_the_build_no_longer_makes_is_pointed_out() {
         "{t}"
     );
 }
+
+const SPLIT: &str = "project {\n  name   = \"tiny\"\n  limits = { resources = 40 }\n}\n\nnetwork a {\n  zones = 2\n}\n\nnetwork b {\n  zones = 2\n}\n\ncluster one {\n  network = a\n  admins  = [\"arn:aws:iam::111122223333:role/admin\"]\n}\n\ncluster two {\n  network = b\n  admins  = [\"arn:aws:iam::111122223333:role/admin\"]\n}\n";
+
+#[test]
+fn destroy_shows_what_goes_deletes_and_lists_what_it_kept() {
+    let Some(m) = moto() else { return };
+    let dir = scratch("destroy");
+    std::fs::write(dir.join("shop.cairn"), PROGRAM).unwrap();
+    let live = |args: &[&str]| against(&m, "us-east-1", args, &dir);
+    let o = live(&["apply", "shop.cairn", "--yes", "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // Without a terminal and without --yes, nothing is deleted.
+    let o = live(&["destroy", "shop.cairn"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let t = text(&o);
+    assert!(
+        t.contains("- delete  MainVpc") && t.contains("  keep    AssetsBucket"),
+        "{t}"
+    );
+    assert!(t.contains("--yes"), "{t}");
+    let o = live(&["destroy", "shop.cairn", "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("shop: deleted"), "{t}");
+    assert!(t.contains("Kept by their DeletionPolicy"), "{t}");
+    assert!(
+        t.contains("aws s3 rb s3://") && t.contains("aws kms schedule-key-deletion --key-id "),
+        "{t}"
+    );
+    // Gone: a plan creates everything again. Its change set leaves an empty
+    // stack in review, which destroy removes; then nothing is left.
+    let o = live(&["plan", "shop.cairn"]);
+    assert!(text(&o).contains("+ create    MainVpc"), "{}", text(&o));
+    let o = live(&["destroy", "shop.cairn", "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("0 resource(s) to delete, 0 kept"),
+        "{}",
+        text(&o)
+    );
+    let o = live(&["destroy", "shop.cairn", "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("nothing to destroy"), "{}", text(&o));
+}
+
+#[test]
+fn destroy_refuses_stateful_deletions_the_program_does_not_allow() {
+    let Some(m) = moto() else { return };
+    let dir = scratch("destroy-guard");
+    let program = "project {\n  name = \"jobs\"\n}\n\nnetwork main {\n  zones = 2\n}\n\necs_cluster work {\n  network = main\n}\n\ntask resize {\n  container = { image = \"public.ecr.aws/docker/library/busybox:1.36\" }\n}\n\nqueue_worker resizer {\n  cluster = work\n  task    = resize\n}\n";
+    std::fs::write(dir.join("jobs.cairn"), program).unwrap();
+    let live = |args: &[&str]| against(&m, "us-east-1", args, &dir);
+    let o = live(&["apply", "jobs.cairn", "--yes", "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = live(&["destroy", "jobs.cairn", "--yes"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("stateful: blocked (the messages in it)"), "{t}");
+    assert!(t.contains("allow_delete = [\"resizer\"]"), "{t}");
+    let o = live(&["plan", "jobs.cairn", "--detailed-exitcode"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "nothing was deleted: {}",
+        text(&o)
+    );
+    std::fs::write(
+        dir.join("jobs.cairn"),
+        program.replace(
+            "name = \"jobs\"\n",
+            "name = \"jobs\"\n  allow_delete = [\"resizer\"]\n",
+        ),
+    )
+    .unwrap();
+    let o = live(&["destroy", "jobs.cairn", "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("stateful: allowed (the messages in it)"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn destroy_deletes_importers_before_the_stacks_they_import_from() {
+    let Some(m) = moto() else { return };
+    let dir = scratch("destroy-split");
+    std::fs::write(dir.join("tiny.cairn"), SPLIT).unwrap();
+    let live = |args: &[&str]| against(&m, "us-east-1", args, &dir);
+    let o = live(&["apply", "tiny.cairn", "--yes", "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = live(&["destroy", "tiny.cairn", "--yes"]);
+    // The double refuses to delete a stack whose exports are imported, as
+    // CloudFormation does: success means the order was right.
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let t = text(&o);
+    let at = |s: &str| {
+        t.find(&format!("{s}: deleted"))
+            .unwrap_or_else(|| panic!("{s} not deleted: {t}"))
+    };
+    assert!(at("tiny-one") < at("tiny-a"), "{t}");
+    assert!(at("tiny") < at("tiny-b"), "{t}");
+}

@@ -15,7 +15,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 /// Exit status when the user interrupts a wait.
-const INTERRUPTED: i32 = 130;
+pub(super) const INTERRUPTED: i32 = 130;
 
 /// A saved live plan: what `apply PLAN.json` executes, exactly.
 #[derive(Serialize, Deserialize)]
@@ -29,7 +29,7 @@ struct Saved {
     plan: serde_json::Value,
 }
 
-fn runtime() -> Option<tokio::runtime::Runtime> {
+pub(super) fn runtime() -> Option<tokio::runtime::Runtime> {
     match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -43,7 +43,7 @@ fn runtime() -> Option<tokio::runtime::Runtime> {
 }
 
 /// Runs `f` to completion unless Ctrl-C comes first.
-fn interruptible<F: Future>(rt: &tokio::runtime::Runtime, f: F) -> Option<F::Output> {
+pub(super) fn interruptible<F: Future>(rt: &tokio::runtime::Runtime, f: F) -> Option<F::Output> {
     rt.block_on(async {
         tokio::select! {
             r = f => Some(r),
@@ -52,7 +52,7 @@ fn interruptible<F: Future>(rt: &tokio::runtime::Runtime, f: F) -> Option<F::Out
     })
 }
 
-fn settings(d: &DeployArgs) -> Settings {
+pub(super) fn settings(d: &DeployArgs) -> Settings {
     Settings {
         region: d.region.clone(),
         profile: d.profile.clone(),
@@ -60,7 +60,7 @@ fn settings(d: &DeployArgs) -> Settings {
     }
 }
 
-fn options(d: &DeployArgs) -> Result<Options, i32> {
+pub(super) fn options(d: &DeployArgs) -> Result<Options, i32> {
     let stdlib = cairn::schema::Stdlib::get().map_err(|_| 1)?;
     Options::new(stdlib, d.no_rollback).ok_or_else(|| {
         eprintln!("internal error: the stdlib's limits table has no `template_bytes_inline`");
@@ -76,7 +76,7 @@ pub struct Progress {
 }
 
 impl Progress {
-    fn new(quiet: bool) -> Progress {
+    pub(super) fn new(quiet: bool) -> Progress {
         let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
             let b = indicatif::ProgressBar::new_spinner();
             b.enable_steady_tick(std::time::Duration::from_millis(120));
@@ -85,7 +85,7 @@ impl Progress {
         Progress { bar, quiet }
     }
 
-    fn line(&self, s: String) {
+    pub(super) fn line(&self, s: String) {
         match &self.bar {
             Some(b) => {
                 b.set_message(s.clone());
@@ -96,7 +96,7 @@ impl Progress {
         }
     }
 
-    fn done(&self) {
+    pub(super) fn done(&self) {
         if let Some(b) = &self.bar {
             b.finish_and_clear();
         }
@@ -328,7 +328,7 @@ pub fn apply(common: &Common, args: ApplyArgs<'_>, deploy: &DeployArgs) -> i32 {
         }
         return 0;
     }
-    if !from_file && !args.yes && !confirmed() {
+    if !from_file && !args.yes && !confirmed("Apply these changes?") {
         return 1;
     }
     let progress = Progress::new(common.quiet);
@@ -366,18 +366,18 @@ pub fn apply(common: &Common, args: ApplyArgs<'_>, deploy: &DeployArgs) -> i32 {
 }
 
 /// Asks on a terminal; refuses without one (CI passes `--yes`).
-fn confirmed() -> bool {
+pub(super) fn confirmed(question: &str) -> bool {
     if !std::io::stdin().is_terminal() {
-        eprintln!("error: not applying without confirmation; pass `--yes` to apply from CI");
+        eprintln!("error: not going on without confirmation; pass `--yes` in CI");
         return false;
     }
-    eprint!("Apply these changes? [y/N] ");
+    eprint!("{question} [y/N] ");
     let mut answer = String::new();
     let _ = std::io::stdin().read_line(&mut answer);
     if matches!(answer.trim(), "y" | "Y" | "yes") {
         true
     } else {
-        eprintln!("not applied");
+        eprintln!("nothing done");
         false
     }
 }

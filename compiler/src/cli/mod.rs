@@ -5,6 +5,7 @@
 //! 130 interrupted while waiting on CloudFormation.
 
 mod build;
+mod destroy;
 mod fmt;
 mod input;
 mod live;
@@ -82,6 +83,18 @@ enum Command {
         #[command(flatten)]
         deploy: DeployArgs,
     },
+    /// Delete the program's deployed stacks, importers first: what goes is
+    /// shown, then confirmed (or `--yes`); stateful deletions need
+    /// `allow_delete`; what `DeletionPolicy` keeps is listed afterwards.
+    Destroy {
+        #[command(flatten)]
+        common: Common,
+        /// Destroy without asking (for CI).
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        deploy: DeployArgs,
+    },
     /// Print the dependency graph of the declarations (or, with
     /// `--resources`, of the CloudFormation resources).
     Graph {
@@ -124,7 +137,8 @@ impl Command {
             Command::Check { common }
             | Command::Build { common, .. }
             | Command::Plan { common, .. }
-            | Command::Apply { common, .. } => Some(common),
+            | Command::Apply { common, .. }
+            | Command::Destroy { common, .. } => Some(common),
             Command::Graph { .. }
             | Command::Explain { .. }
             | Command::Lsp
@@ -251,6 +265,11 @@ pub fn run(args: Vec<OsString>) -> i32 {
             },
             &deploy,
         ),
+        Command::Destroy {
+            common,
+            yes,
+            deploy,
+        } => destroy::run(&common, yes, &deploy),
         Command::Graph {
             mut common,
             graph_format,

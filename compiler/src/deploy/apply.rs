@@ -107,7 +107,7 @@ pub fn digest(text: &str) -> String {
 
 /// Polls start fast (small stacks and change sets finish in seconds) and
 /// back off to `t.poll`: 250 ms, 500 ms, 1 s, ... up to `t.poll`.
-async fn pause(t: Timing, round: &mut u32) {
+pub(super) async fn pause(t: Timing, round: &mut u32) {
     let d = Duration::from_millis(250u64.saturating_mul(1 << (*round).min(8))).min(t.poll);
     *round = round.saturating_add(1);
     if !d.is_zero() {
@@ -116,7 +116,7 @@ async fn pause(t: Timing, round: &mut u32) {
 }
 
 /// Waits, bounded, while another operation runs on the stack.
-async fn wait_not_busy<C: CloudFormation>(
+pub(super) async fn wait_not_busy<C: CloudFormation>(
     cf: &C,
     stack: &str,
     t: Timing,
@@ -502,7 +502,7 @@ pub fn root_cause(events: &[StackEvent]) -> Option<&StackEvent> {
 pub fn next_step(stack: &str, status: Option<&str>) -> String {
     match status {
         Some("UPDATE_ROLLBACK_FAILED") => format!("the rollback failed: fix the cause, then `aws cloudformation continue-update-rollback --stack-name {stack}`"),
-        Some("ROLLBACK_COMPLETE" | "ROLLBACK_FAILED") => format!("the first creation failed and was rolled back; the empty stack must be deleted before it is created again: `aws cloudformation delete-stack --stack-name {stack}` (Cairn never deletes stacks)"),
+        Some("ROLLBACK_COMPLETE" | "ROLLBACK_FAILED") => format!("the first creation failed and was rolled back; the empty stack must be deleted before it is created again: `cairn destroy PROGRAM` or `aws cloudformation delete-stack --stack-name {stack}` (apply never deletes stacks)"),
         Some("UPDATE_ROLLBACK_COMPLETE") => "the update was rolled back and the stack is as before: fix the cause and apply again".to_string(),
         // Left as they failed by `--no-rollback`.
         Some("CREATE_FAILED" | "UPDATE_FAILED") => format!("what succeeded was kept (--no-rollback): fix the cause and apply again, or undo with `aws cloudformation rollback-stack --stack-name {stack}`"),

@@ -343,6 +343,45 @@ impl CloudFormation for Aws {
         Ok(())
     }
 
+    async fn stack_resources(
+        &self,
+        stack: &str,
+    ) -> Result<Vec<(String, String, String)>, DeployError> {
+        let mut out = vec![];
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .client
+                .list_stack_resources()
+                .stack_name(stack)
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(err)?;
+            for r in page.stack_resource_summaries() {
+                out.push((
+                    r.logical_resource_id().unwrap_or("").to_string(),
+                    r.resource_type().unwrap_or("").to_string(),
+                    r.physical_resource_id().unwrap_or("").to_string(),
+                ));
+            }
+            match page.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    async fn delete_stack(&self, stack: &str) -> Result<(), DeployError> {
+        self.client
+            .delete_stack()
+            .stack_name(stack)
+            .send()
+            .await
+            .map_err(err)?;
+        Ok(())
+    }
+
     async fn stack_events(&self, stack: &str) -> Result<Vec<StackEvent>, DeployError> {
         let out = self
             .client

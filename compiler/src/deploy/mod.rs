@@ -5,10 +5,12 @@
 //! applies (execute, wait, report). The client is a small trait, so the
 //! orchestration is the same against AWS and against moto's emulator in
 //! the tests; [`aws::Aws`] is the real implementation.
-//! Invariant: every wait is bounded; nothing here deletes a stack.
+//! Invariant: every wait is bounded; only `destroy`, when asked, deletes
+//! a stack.
 
 pub mod apply;
 pub mod aws;
+pub mod destroy;
 pub mod merge;
 pub mod order;
 pub mod prefix;
@@ -132,4 +134,11 @@ pub trait CloudFormation {
     ) -> Result<(), DeployError>;
     async fn delete_change_set(&self, stack: &str, change_set: &str) -> Result<(), DeployError>;
     async fn stack_events(&self, stack: &str) -> Result<Vec<StackEvent>, DeployError>;
+    /// Every resource of a stack: logical ID, type, physical ID.
+    async fn stack_resources(
+        &self,
+        stack: &str,
+    ) -> Result<Vec<(String, String, String)>, DeployError>;
+    /// Starts deleting a stack (`cairn destroy` only).
+    async fn delete_stack(&self, stack: &str) -> Result<(), DeployError>;
 }
