@@ -75,6 +75,7 @@ mod tests {
                     stateful: false,
                     blocked: None,
                     moved: None,
+                    follows: None,
                 }],
                 outputs: vec![],
             }],

@@ -12,6 +12,7 @@
 //! values (no noise).
 
 mod diff;
+mod follow;
 pub mod render;
 mod security;
 
@@ -82,6 +83,11 @@ pub struct Change {
     /// here and a create there, with the same logical ID).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub moved: Option<Moved>,
+    /// What the change follows, when the resource changes only because it
+    /// refers to a replaced resource (`MainVpc`) or reads an attribute of a
+    /// changed one (`MainCluster.Endpoint`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub follows: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -209,6 +215,11 @@ pub fn offline(
                 sp.changes.push(c);
             }
         }
+        follow::follow(&mut sp.changes, &rb, &ra, stdlib, &new_decls);
+        for c in sp.changes.iter_mut().filter(|c| c.follows.is_some()) {
+            guard(c, stdlib, allow);
+        }
+        sp.changes.sort_by(|a, b| a.logical_id.cmp(&b.logical_id));
         sp.outputs = output_changes(&before, &after);
         security.extend(security::compare(&rb, &ra));
         plan.stacks.push(sp);
@@ -268,17 +279,36 @@ fn change(
         }
         (None, None) => return None,
     };
+    let mut c = Change {
+        logical_id: id.to_string(),
+        resource_type,
+        action,
+        declaration: decl,
+        properties,
+        replacement,
+        stateful: false,
+        blocked: None,
+        moved: None,
+        follows: None,
+    };
+    guard(&mut c, stdlib, allow);
+    Some(c)
+}
+
+/// Marks a change of a stateful type, and blocks its deletion or
+/// replacement unless the program allows it by declaration name.
+fn guard(c: &mut Change, stdlib: &Stdlib, allow: &Allow) {
     let loses = stdlib
         .table("stateful")
         .and_then(|t| t.get("types"))
-        .and_then(|t| t.get(&resource_type))
+        .and_then(|t| t.get(&c.resource_type))
         .and_then(Json::as_str)
         .map(String::from);
-    let stateful = loses.is_some();
-    let blocked = match (&loses, action) {
+    c.stateful = loses.is_some();
+    c.blocked = match (&loses, c.action) {
         (Some(what), Action::Delete | Action::Replace) => {
-            let name = decl.clone().unwrap_or_else(|| id.to_string());
-            let (list, verb) = if action == Action::Delete {
+            let name = c.declaration.clone().unwrap_or_else(|| c.logical_id.clone());
+            let (list, verb) = if c.action == Action::Delete {
                 (&allow.delete, "delete")
             } else {
                 (&allow.replace, "replace")
@@ -294,17 +324,6 @@ fn change(
         }
         _ => None,
     };
-    Some(Change {
-        logical_id: id.to_string(),
-        resource_type,
-        action,
-        declaration: decl,
-        properties,
-        replacement,
-        stateful,
-        blocked,
-        moved: None,
-    })
 }
 
 /// Marks a delete in one stack and a create of the same logical ID in

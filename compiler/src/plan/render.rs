@@ -165,6 +165,12 @@ fn why(c: &Change) -> String {
 }
 
 fn reason(c: &Change) -> String {
+    if let (Some(via), true) = (&c.follows, c.properties.is_empty()) {
+        return match &c.replacement {
+            Some(r) => format!("{} follows {via} (create-only, conditional)", r.property),
+            None => format!("follows {via}"),
+        };
+    }
     match (&c.replacement, c.action) {
         (Some(r), _) => {
             let certainty = match r.certainty {
