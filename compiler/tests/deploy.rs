@@ -221,6 +221,15 @@ fn plan_and_apply_against_cloudformation() {
             && l.ends_with("CidrBlock changed (create-only, certain)")),
         "{t}"
     );
+    // What refers to the VPC changes with it, as CloudFormation's change
+    // set says, and the two views agree resource by resource.
+    assert!(
+        t.lines()
+            .any(|l| l.starts_with("± replace   MainPrivateRouteTable1")
+                && l.ends_with("VpcId follows MainVpc (create-only, conditional)")),
+        "{t}"
+    );
+    assert!(!t.contains("disagree"), "{t}");
     // A saved plan whose stack moved on is refused.
     let o = live(&["apply", "plan.json"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
@@ -844,4 +853,77 @@ fn destroy_deletes_importers_before_the_stacks_they_import_from() {
     };
     assert!(at("tiny-one") < at("tiny-a"), "{t}");
     assert!(at("tiny") < at("tiny-b"), "{t}");
+}
+
+#[test]
+fn a_replacement_cloudformation_cannot_make_is_refused_at_plan_time() {
+    let Some(m) = moto() else { return };
+    let dir = scratch("named");
+    let program = "project {\n  name          = \"named\"\n  allow_replace = [\"retail\"]\n}\n\nparam services: cidr = \"172.20.0.0/16\"\n\nnetwork main {\n  zones = 2\n}\n\ncluster retail {\n  network      = main\n  admins       = [\"arn:aws:iam::111122223333:role/admin\"]\n  service_cidr = services\n}\n";
+    std::fs::write(dir.join("named.cairn"), program).unwrap();
+    let live = |args: &[&str]| against(&m, "us-east-1", args, &dir);
+    let o = live(&["apply", "named.cairn", "--yes", "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // allow_replace allows losing the cluster, but CloudFormation cannot
+    // replace a resource whose name stays: the plan says so, apply refuses.
+    let o = live(&[
+        "apply",
+        "named.cairn",
+        "--param",
+        "services=172.21.0.0/16",
+        "--yes",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let t = text(&o);
+    assert!(
+        t.contains("Refused: 1 change(s) CloudFormation cannot make"),
+        "{t}"
+    );
+    assert!(t.contains("its Name would stay `named-retail`"), "{t}");
+    assert!(t.contains("refusing to apply"), "{t}");
+    let o = live(&["plan", "named.cairn", "--detailed-exitcode"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "nothing was applied: {}",
+        text(&o)
+    );
+}
+
+#[test]
+fn a_change_to_an_export_in_use_is_refused_at_plan_time() {
+    let Some(m) = moto() else { return };
+    let dir = scratch("export-lock");
+    let program = SPLIT.replace(
+        "network a {\n  zones = 2\n}",
+        "param acidr: cidr = \"10.0.0.0/16\"\n\nnetwork a {\n  zones = 2\n  cidr  = acidr\n}",
+    );
+    std::fs::write(dir.join("tiny.cairn"), program).unwrap();
+    let live = |args: &[&str]| against(&m, "us-east-1", args, &dir);
+    let o = live(&["apply", "tiny.cairn", "--yes", "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = live(&[
+        "apply",
+        "tiny.cairn",
+        "--param",
+        "acidr=10.9.0.0/16",
+        "--yes",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let t = text(&o);
+    assert!(
+        t.contains("its replacement changes the export `tiny-a:APrivateSubnet1`, which stack(s) `tiny-one` import"),
+        "{t}"
+    );
+    assert!(
+        !t.contains("UPDATE_ROLLBACK"),
+        "refused before CloudFormation rolled anything back: {t}"
+    );
+    let o = live(&["plan", "tiny.cairn", "--detailed-exitcode"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "nothing was applied: {}",
+        text(&o)
+    );
 }

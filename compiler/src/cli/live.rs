@@ -319,7 +319,7 @@ pub fn apply(common: &Common, args: ApplyArgs<'_>, deploy: &DeployArgs) -> i32 {
         )
     };
     if blocked > 0 {
-        eprintln!("error: refusing to apply: {blocked} change(s) would delete or replace stateful resources (see `Blocked`)");
+        eprintln!("error: refusing to apply: {blocked} change(s) would lose state or cannot be made (see `Blocked` and `Refused`)");
         return 1;
     }
     if !live.iter().any(LiveStack::pending) {

@@ -43,7 +43,16 @@ pub fn run(
     }
     if plan.summary.blocked > 0 {
         // The plan itself succeeds: it is a report. `apply` refuses it.
-        eprintln!("note: apply will refuse this plan until the blocked changes are allowed");
+        let refused = plan
+            .stacks
+            .iter()
+            .flat_map(|s| &s.changes)
+            .any(|c| c.refused.is_some());
+        if refused {
+            eprintln!("note: apply will refuse this plan until the refused changes are undone and the blocked ones allowed");
+        } else {
+            eprintln!("note: apply will refuse this plan until the blocked changes are allowed");
+        }
     }
     match (detailed, plan.has_changes()) {
         (true, true) => 2,

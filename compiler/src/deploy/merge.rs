@@ -76,6 +76,7 @@ mod tests {
                     blocked: None,
                     moved: None,
                     follows: None,
+                    refused: None,
                 }],
                 outputs: vec![],
             }],

@@ -119,15 +119,20 @@ pub(super) fn follow(
                 if f.target == *id || !after.contains_key(&f.target) {
                     continue;
                 }
-                let moves = match (action.get(&f.target), &f.attr) {
-                    (Some(Action::Replace), None) => true,
-                    (Some(Action::Replace | Action::Update), Some(_)) => true,
-                    _ => false,
-                };
+                // A `Ref` changes when its target is replaced; an attribute
+                // may change whenever its resource does.
+                let moves = matches!(
+                    (action.get(&f.target), &f.attr),
+                    (Some(Action::Replace), None)
+                        | (Some(Action::Replace | Action::Update), Some(_))
+                );
                 if !moves {
                     continue;
                 }
-                let pinned = fixed.iter().find(|p| f.keys.starts_with(p)).map(|p| p.join("."));
+                let pinned = fixed
+                    .iter()
+                    .find(|p| f.keys.starts_with(p))
+                    .map(|p| p.join("."));
                 let via = match &f.attr {
                     Some(a) => format!("{}.{a}", f.target),
                     None => f.target.clone(),
@@ -179,6 +184,7 @@ fn add(
                 blocked: None,
                 moved: None,
                 follows: Some(via),
+                refused: None,
             });
             true
         }

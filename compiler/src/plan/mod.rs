@@ -12,6 +12,7 @@
 //! values (no noise).
 
 mod diff;
+mod exports;
 mod follow;
 pub mod render;
 mod security;
@@ -88,6 +89,11 @@ pub struct Change {
     /// changed one (`MainCluster.Endpoint`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub follows: Option<String>,
+    /// Why CloudFormation cannot make this change (a custom-named resource
+    /// that would be replaced under the same name), and the way out. Apply
+    /// refuses a plan with one, as it refuses a blocked change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -185,6 +191,7 @@ pub fn offline(
     stacks.sort();
     stacks.dedup();
     let mut security = Security::default();
+    let (mut befores, mut afters) = (BTreeMap::new(), BTreeMap::new());
     for path in stacks {
         let name = path.trim_end_matches(".template.json").to_string();
         let parse = |files: &BTreeMap<String, String>| {
@@ -216,15 +223,25 @@ pub fn offline(
             }
         }
         follow::follow(&mut sp.changes, &rb, &ra, stdlib, &new_decls);
-        for c in sp.changes.iter_mut().filter(|c| c.follows.is_some()) {
-            guard(c, stdlib, allow);
+        for c in sp.changes.iter_mut() {
+            if c.follows.is_some() {
+                guard(c, stdlib, allow);
+            }
+            c.refused = named_replacement(c, &rb, &ra, stdlib);
         }
         sp.changes.sort_by(|a, b| a.logical_id.cmp(&b.logical_id));
         sp.outputs = output_changes(&before, &after);
         security.extend(security::compare(&rb, &ra));
+        if !before.is_null() {
+            befores.insert(sp.name.clone(), before);
+        }
+        if !after.is_null() {
+            afters.insert(sp.name.clone(), after);
+        }
         plan.stacks.push(sp);
     }
     mark_moves(&mut plan.stacks);
+    exports::lock(&mut plan.stacks, &befores, &afters);
     plan.manifests = manifest_changes(new, old);
     plan.security = security;
     for c in plan.stacks.iter().flat_map(|s| &s.changes) {
@@ -234,7 +251,7 @@ pub fn offline(
             Action::Replace => plan.summary.replace += 1,
             Action::Delete => plan.summary.delete += 1,
         }
-        if c.blocked.is_some() {
+        if c.blocked.is_some() || c.refused.is_some() {
             plan.summary.blocked += 1;
         }
     }
@@ -290,9 +307,50 @@ fn change(
         blocked: None,
         moved: None,
         follows: None,
+        refused: None,
     };
     guard(&mut c, stdlib, allow);
     Some(c)
+}
+
+/// A replacement CloudFormation cannot perform: the type is named by a
+/// property the template sets (`data/resource_types.json` `name`), and the
+/// name stays what it was, so the new resource would take the old one's
+/// name while the old one still holds it.
+fn named_replacement(
+    c: &Change,
+    before: &Map<String, Json>,
+    after: &Map<String, Json>,
+    stdlib: &Stdlib,
+) -> Option<String> {
+    if c.action != Action::Replace {
+        return None;
+    }
+    let prop = stdlib
+        .table("resource_types")
+        .and_then(|t| t.get("types"))
+        .and_then(|t| t.get(&c.resource_type))
+        .and_then(|t| t.get("name"))
+        .and_then(Json::as_str)?;
+    let value = |m: &Map<String, Json>| m.get(&c.logical_id)?.get("Properties")?.get(prop).cloned();
+    let (old, new) = (value(before)?, value(after)?);
+    // A name read from another resource changes when that one is replaced.
+    let mut refs = std::collections::BTreeSet::new();
+    crate::emit::intrinsics::referenced(&new, &mut refs);
+    if old != new || !refs.is_empty() {
+        return None;
+    }
+    let shown = new
+        .as_str()
+        .map(String::from)
+        .unwrap_or_else(|| new.to_string());
+    let how = match &c.declaration {
+        Some(d) => format!("give the declaration `{d}` a new name (a new resource is made beside the old one, which is deleted once `allow_delete` names `{d}`), or undo the change that forces the replacement"),
+        None => "undo the change that forces the replacement".to_string(),
+    };
+    Some(format!(
+        "CloudFormation cannot replace a custom-named resource: its {prop} would stay `{shown}`; {how}"
+    ))
 }
 
 /// Marks a change of a stateful type, and blocks its deletion or
@@ -307,7 +365,10 @@ fn guard(c: &mut Change, stdlib: &Stdlib, allow: &Allow) {
     c.stateful = loses.is_some();
     c.blocked = match (&loses, c.action) {
         (Some(what), Action::Delete | Action::Replace) => {
-            let name = c.declaration.clone().unwrap_or_else(|| c.logical_id.clone());
+            let name = c
+                .declaration
+                .clone()
+                .unwrap_or_else(|| c.logical_id.clone());
             let (list, verb) = if c.action == Action::Delete {
                 (&allow.delete, "delete")
             } else {

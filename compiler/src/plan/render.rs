@@ -148,10 +148,13 @@ fn first_change(c: &Change) -> String {
 }
 
 fn why(c: &Change) -> String {
-    let blocked = c
-        .blocked
-        .as_ref()
-        .map(|b| format!("stateful: blocked ({})", b.loses));
+    let blocked = match (&c.blocked, &c.refused) {
+        (_, Some(_)) => {
+            Some("refused: CloudFormation cannot replace it under its name".to_string())
+        }
+        (Some(b), None) => Some(format!("stateful: blocked ({})", b.loses)),
+        (None, None) => None,
+    };
     let reason = match &c.moved {
         Some(super::Moved::To(s)) => format!("moves to stack {s}"),
         Some(super::Moved::From(s)) => format!("moves from stack {s}"),
@@ -290,6 +293,31 @@ pub fn text(plan: &Plan, color: bool) -> String {
         }
         out.push('\n');
     }
+    let refused: Vec<&Change> = plan
+        .stacks
+        .iter()
+        .flat_map(|s| &s.changes)
+        .filter(|c| c.refused.is_some())
+        .collect();
+    if !refused.is_empty() {
+        out.push_str(&paint(
+            "\x1b[31m",
+            format!(
+                "Refused: {} change(s) CloudFormation cannot make; apply refuses them",
+                refused.len()
+            ),
+        ));
+        out.push('\n');
+        for c in refused {
+            if let Some(r) = &c.refused {
+                out.push_str(&format!(
+                    "  replace {} ({}): {r}\n",
+                    c.logical_id, c.resource_type
+                ));
+            }
+        }
+        out.push('\n');
+    }
     let s = &plan.summary;
     out.push_str(&format!(
         "Plan: {} to create, {} to update, {} to replace, {} to delete{}\n",
@@ -360,6 +388,9 @@ pub fn markdown(plan: &Plan) -> String {
         out.push('\n');
     }
     for c in plan.stacks.iter().flat_map(|s| &s.changes) {
+        if let Some(r) = &c.refused {
+            out.push_str(&format!("> ⛔ `{}`: {r}.\n", c.logical_id));
+        }
         if let Some(b) = &c.blocked {
             out.push_str(&format!(
                 "> ⛔ `{}` would lose {}. To allow it, add `{}` to the project block.\n",

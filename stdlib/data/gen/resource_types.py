@@ -39,6 +39,13 @@ for t in sorted(used):
             form = "list_propagate" if "PropagateAtLaunch" in required else "list"
     create_only = sorted(p.replace("/properties/", "") for p in schema.get("createOnlyProperties", []))
     entry = {"tags": form, "create_only": create_only}
+    # A resource named by the template (its one primary identifier is a
+    # property the template sets) cannot be replaced while the name stays:
+    # CloudFormation refuses, as two resources cannot share the name.
+    ids = schema.get("primaryIdentifier", [])
+    read_only = set(schema.get("readOnlyProperties", []))
+    if len(ids) == 1 and ids[0] not in read_only and ids[0].count("/") == 2:
+        entry["name"] = ids[0].replace("/properties/", "")
     if prop not in (None, "Tags"):
         entry["tags_property"] = prop
     types[t] = entry
