@@ -927,3 +927,260 @@ fn a_change_to_an_export_in_use_is_refused_at_plan_time() {
         text(&o)
     );
 }
+
+/// Every buildable program of the repository: the examples, and the ok
+/// cases (eksctl's translations among them), each as it is built by the
+/// suite, with its `// cairn: --param` directives.
+fn every_program() -> Vec<(String, PathBuf)> {
+    let mut out = vec![];
+    for e in std::fs::read_dir(repo().join("examples"))
+        .unwrap()
+        .flatten()
+    {
+        let p = e.path();
+        if p.is_dir()
+            && std::fs::read_dir(&p)
+                .unwrap()
+                .flatten()
+                .any(|f| f.path().extension().is_some_and(|x| x == "cairn"))
+        {
+            out.push((format!("example-{}", e.file_name().to_string_lossy()), p));
+        }
+    }
+    for e in std::fs::read_dir(repo().join("tests/cases/ok"))
+        .unwrap()
+        .flatten()
+    {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "cairn") {
+            out.push((
+                format!("case-{}", p.file_stem().unwrap().to_string_lossy()),
+                p,
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Copies a program (a file with the `modules/` beside it, or a directory)
+/// into `dir`; returns the path to pass to cairn, relative to `dir`.
+fn copy_program(src: &Path, dir: &Path) -> String {
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap().flatten() {
+            let (p, q) = (e.path(), to.join(e.file_name()));
+            if p.is_dir() {
+                copy_dir(&p, &q);
+            } else {
+                std::fs::copy(&p, &q).unwrap();
+            }
+        }
+    }
+    if src.is_dir() {
+        copy_dir(src, &dir.join("program"));
+        "program".into()
+    } else {
+        let modules = src.parent().unwrap().join("modules");
+        if modules.is_dir() {
+            copy_dir(&modules, &dir.join("modules"));
+        }
+        let name = src.file_name().unwrap().to_string_lossy().into_owned();
+        std::fs::copy(src, dir.join(&name)).unwrap();
+        name
+    }
+}
+
+/// The file of a program that holds (or should hold) its `project` block.
+fn project_file(dir: &Path, program: &str) -> PathBuf {
+    let p = dir.join(program);
+    if !p.is_dir() {
+        return p;
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&p)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|f| f.extension().is_some_and(|x| x == "cairn"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .find(|f| {
+            std::fs::read_to_string(f)
+                .unwrap()
+                .lines()
+                .any(|l| l.starts_with("project {"))
+        })
+        .cloned()
+        .unwrap_or_else(|| p.join("zz-project.cairn"))
+}
+
+/// Adds `field = value` to the program's project block (making one when
+/// there is none); a map field that exists gets the entry added.
+fn add_to_project(file: &Path, field: &str, entry: &str) {
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let Some(start) = lines.iter().position(|l| l.starts_with("project {")) else {
+        let block = format!("project {{\n  {field} = {}\n}}\n\n", entry);
+        std::fs::write(file, block + &text).unwrap();
+        return;
+    };
+    let end = lines
+        .iter()
+        .skip(start)
+        .position(|l| l == "}")
+        .map(|i| i + start)
+        .unwrap();
+    let existing = (start..end).find(|i| {
+        let l = lines[*i].trim_start();
+        l.starts_with(field) && l[field.len()..].trim_start().starts_with('=')
+    });
+    match existing {
+        Some(i) => {
+            let (key, value) = lines[i].split_once('=').unwrap();
+            let inner = entry
+                .trim_start_matches(['{', '['])
+                .trim_end_matches(['}', ']'])
+                .trim();
+            let open = if entry.starts_with('{') { '{' } else { '[' };
+            let value = value.trim();
+            let rest = value.get(1..).unwrap_or("").trim();
+            let joined = if rest == "}" || rest == "]" || rest.is_empty() && value.len() == 1 {
+                format!("{open} {inner} {}", if rest.is_empty() { "" } else { rest })
+            } else {
+                format!("{open} {inner}, {rest}")
+            };
+            lines[i] = format!("{key}= {}", joined.trim_end());
+        }
+        None => lines.insert(start + 1, format!("  {field} = {entry}")),
+    }
+    std::fs::write(file, lines.join("\n") + "\n").unwrap();
+}
+
+/// Create, a no-op plan, an update (a project tag added: every taggable
+/// resource changes) whose live plan agrees with CloudFormation's change
+/// sets resource by resource, and destroy (allowing what the guard names).
+fn lifecycle(m: &Moto, index: usize, name: &str, src: &Path) -> Result<(), String> {
+    let dir = scratch(&format!("life-{name}"));
+    let program = copy_program(src, &dir);
+    let mut args: Vec<String> = vec![];
+    if !src.is_dir() {
+        for (k, v) in cairn_directives(&std::fs::read_to_string(src).unwrap()) {
+            args.extend(["--param".to_string(), format!("{k}={v}")]);
+        }
+    }
+    let prefix = format!("p{index}-");
+    let run = |verb: &[&str]| {
+        let mut a: Vec<&str> = verb.to_vec();
+        a.push(&program);
+        a.extend(args.iter().map(String::as_str));
+        a.extend(["--stack-prefix", &prefix]);
+        against(m, "us-east-1", &a, &dir)
+    };
+    let step = |what: &str, o: &Output, want: i32| {
+        if o.status.code() == Some(want) {
+            Ok(())
+        } else {
+            Err(format!(
+                "{name}: {what} exited {:?}, not {want}:\n{}",
+                o.status.code(),
+                text(o)
+            ))
+        }
+    };
+    step("create", &run(&["apply", "--yes", "-q"]), 0)?;
+    step("the no-op plan", &run(&["plan", "--detailed-exitcode"]), 0)?;
+    add_to_project(
+        &project_file(&dir, &program),
+        "tags",
+        "{ suite = \"updated\" }",
+    );
+    let o = run(&["plan", "--detailed-exitcode"]);
+    step("the update's plan", &o, 2)?;
+    if text(&o).contains("disagree") {
+        return Err(format!(
+            "{name}: the live plan disagrees with CloudFormation:\n{}",
+            text(&o)
+        ));
+    }
+    step("the update", &run(&["apply", "--yes", "-q"]), 0)?;
+    step(
+        "the plan after the update",
+        &run(&["plan", "--detailed-exitcode"]),
+        0,
+    )?;
+    let mut o = run(&["destroy", "--yes", "-q"]);
+    if o.status.code() == Some(1) {
+        // The guard names what it protects; allow exactly that and go on.
+        let allowed: Vec<String> = text(&o)
+            .lines()
+            .filter_map(|l| {
+                l.split_once("allow_delete = [\"")
+                    .map(|(_, r)| r.trim_end_matches("\"]").to_string())
+            })
+            .collect();
+        if allowed.is_empty() {
+            return Err(format!("{name}: destroy failed:\n{}", text(&o)));
+        }
+        let list = allowed
+            .iter()
+            .map(|a| format!("\"{a}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        add_to_project(
+            &project_file(&dir, &program),
+            "allow_delete",
+            &format!("[{list}]"),
+        );
+        o = run(&["destroy", "--yes", "-q"]);
+    }
+    step("destroy", &o, 0)?;
+    let o = run(&["destroy", "--yes"]);
+    if !text(&o).contains("nothing to destroy") {
+        return Err(format!("{name}: stacks left after destroy:\n{}", text(&o)));
+    }
+    Ok(())
+}
+
+fn cairn_directives(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .take_while(|l| l.starts_with("//"))
+        .filter_map(|l| l.strip_prefix("// cairn: --param "))
+        .filter_map(|r| r.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
+}
+
+/// Every program in shard `shard` of `of`, through its whole life on one
+/// double; all failures reported together.
+fn lifecycle_shard(shard: usize, of: usize) {
+    let Some(m) = moto() else { return };
+    let failures: Vec<String> = every_program()
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % of == shard)
+        .filter_map(|(i, (name, src))| lifecycle(&m, i, name, src).err())
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_program_is_created_updated_and_destroyed_0() {
+    lifecycle_shard(0, 4);
+}
+
+#[test]
+fn every_program_is_created_updated_and_destroyed_1() {
+    lifecycle_shard(1, 4);
+}
+
+#[test]
+fn every_program_is_created_updated_and_destroyed_2() {
+    lifecycle_shard(2, 4);
+}
+
+#[test]
+fn every_program_is_created_updated_and_destroyed_3() {
+    lifecycle_shard(3, 4);
+}

@@ -1,8 +1,10 @@
 //! Changes followed through references, as CloudFormation's change sets
-//! report them: a resource that refers (`Ref`, or `Fn::Sub` `${X}`) to a
-//! replaced one, or reads an attribute (`Fn::GetAtt`, `${X.Attr}`) of a
-//! changed one, is itself modified when the new value lands: an update, or
-//! a conditional replacement when the referring property is create-only.
+//! report them: a resource that refers (`Ref`, `Fn::GetAtt`, `Fn::Sub`) to
+//! a replaced one is itself modified when the new value lands: an update,
+//! or a conditional replacement when the referring property is
+//! create-only. A resource that reads an attribute of an updated one is
+//! listed as updated (CloudFormation lists it, though IDs and ARNs do not
+//! change in an update).
 //! Repeated until nothing more changes. Without this, a CIDR change listed
 //! the VPC alone while CloudFormation also modified twenty resources.
 //!
@@ -14,7 +16,7 @@ use super::{Action, Certainty, Change, Replacement};
 use crate::emit::intrinsics::{sub_of, sub_parts, target, SubPart};
 use crate::schema::Stdlib;
 use serde_json::{Map, Value as Json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One reference inside a resource's properties: the keys leading to it
 /// (array positions skipped, as create-only paths have none), what it
@@ -99,6 +101,11 @@ pub(super) fn follow(
     stdlib: &Stdlib,
     decls: &BTreeMap<String, String>,
 ) {
+    // Resources CloudFormation may replace without Cairn predicting it: an
+    // attribute of an updated resource read into a create-only property
+    // (CloudFormation says `Conditional`). Their readers by `Ref` are
+    // listed as modified too, as CloudFormation lists them.
+    let mut maybe: BTreeSet<String> = BTreeSet::new();
     loop {
         let action: BTreeMap<String, Action> = changes
             .iter()
@@ -119,20 +126,23 @@ pub(super) fn follow(
                 if f.target == *id || !after.contains_key(&f.target) {
                     continue;
                 }
-                // A `Ref` changes when its target is replaced; an attribute
-                // may change whenever its resource does.
-                let moves = matches!(
-                    (action.get(&f.target), &f.attr),
-                    (Some(Action::Replace), None)
-                        | (Some(Action::Replace | Action::Update), Some(_))
-                );
-                if !moves {
-                    continue;
+                // A reference to a replaced resource gets a new value: what
+                // holds it in a create-only property is replaced too. An
+                // attribute of an updated resource may change, and
+                // CloudFormation lists its readers as modified; identifiers
+                // and ARNs do not change in an update, so a reader is
+                // predicted an update, never a replacement.
+                let replaced = match (action.get(&f.target), &f.attr) {
+                    (Some(Action::Replace), _) => true,
+                    (Some(Action::Update), Some(_)) => false,
+                    _ if maybe.contains(&f.target) => false,
+                    _ => continue,
+                };
+                let create_only = fixed.iter().find(|p| f.keys.starts_with(p));
+                if !replaced && create_only.is_some() && maybe.insert(id.clone()) {
+                    grew = true;
                 }
-                let pinned = fixed
-                    .iter()
-                    .find(|p| f.keys.starts_with(p))
-                    .map(|p| p.join("."));
+                let pinned = create_only.filter(|_| replaced).map(|p| p.join("."));
                 let via = match &f.attr {
                     Some(a) => format!("{}.{a}", f.target),
                     None => f.target.clone(),
