@@ -82,7 +82,10 @@ fn double(faults: &[&str]) -> Option<Moto> {
 
 #[test]
 fn the_double_behaves_as_its_readme_claims() {
-    for faults in [&[][..], &["--fail", "^Broken", "--throttle", "2"][..]] {
+    for faults in [
+        &[][..],
+        &["--fail", "^Broken", "--throttle", "2", "--slow", "2"][..],
+    ] {
         let Some(m) = double(faults) else { return };
         let mut args = vec![m.url.as_str()];
         if !faults.is_empty() {
@@ -1183,4 +1186,155 @@ fn every_program_is_created_updated_and_destroyed_2() {
 #[test]
 fn every_program_is_created_updated_and_destroyed_3() {
     lifecycle_shard(3, 4);
+}
+
+#[test]
+fn throttling_is_retried_and_the_apply_converges() {
+    // Every action's first three calls are throttled; the SDK's bounded
+    // retries (4 attempts) get through.
+    let Some(m) = double(&["--throttle", "3"]) else {
+        return;
+    };
+    let dir = scratch("throttle");
+    std::fs::write(dir.join("shop.cairn"), PROGRAM).unwrap();
+    let o = against(
+        &m,
+        "us-east-1",
+        &["apply", "shop.cairn", "--yes", "-q"],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = against(
+        &m,
+        "us-east-1",
+        &["plan", "shop.cairn", "--detailed-exitcode"],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}
+
+#[test]
+fn a_failing_update_rolls_back_and_the_stack_stays_as_it_was() {
+    // The third zone's subnet fails: the update rolls back, the stack keeps
+    // its two zones, and applying the program it has converges at once.
+    let Some(m) = double(&["--fail", "^MainPrivateSubnet3$"]) else {
+        return;
+    };
+    let dir = scratch("rollback");
+    std::fs::write(dir.join("shop.cairn"), PROGRAM).unwrap();
+    let live = |args: &[&str]| against(&m, "us-east-1", args, &dir);
+    let o = live(&["apply", "shop.cairn", "--yes", "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = live(&["apply", "shop.cairn", "--param", "zones=3", "--yes"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("error: apply failed in stack `shop`"), "{t}");
+    assert!(
+        t.contains("resource: MainPrivateSubnet3 (declared as `main` at "),
+        "{t}"
+    );
+    assert!(t.contains("injected failure of MainPrivateSubnet3"), "{t}");
+    assert!(t.contains("stack:    UPDATE_ROLLBACK_COMPLETE"), "{t}");
+    assert!(
+        t.contains("the update was rolled back and the stack is as before"),
+        "{t}"
+    );
+    let o = live(&["plan", "shop.cairn", "--detailed-exitcode"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "not deleted, as it was: {}",
+        text(&o)
+    );
+    let o = live(&["apply", "shop.cairn", "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("nothing to apply"), "{}", text(&o));
+}
+
+/// `cairn ARGS` against the double, running in the background.
+fn spawn_against(m: &Moto, args: &[&str], dir: &Path) -> std::process::Child {
+    let mut a: Vec<&str> = args.to_vec();
+    a.extend(["--endpoint-url", &m.url, "--region", "us-east-1"]);
+    command(&a, dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn an_interrupted_apply_leaves_a_busy_stack_that_the_next_apply_waits_for() {
+    // Executions stay in progress for six polls: the first apply is
+    // interrupted while watching; CloudFormation goes on; the next apply
+    // waits for the busy stack and converges.
+    let Some(m) = double(&["--slow", "6"]) else {
+        return;
+    };
+    let dir = scratch("busy");
+    std::fs::write(dir.join("shop.cairn"), PROGRAM).unwrap();
+    let child = spawn_against(&m, &["apply", "shop.cairn", "--yes"], &dir);
+    std::thread::sleep(Duration::from_millis(2500));
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", text(&o));
+    assert!(text(&o).contains("CloudFormation goes on"), "{}", text(&o));
+    let o = against(&m, "us-east-1", &["apply", "shop.cairn", "--yes"], &dir);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("busy (CREATE_IN_PROGRESS); waiting"),
+        "{}",
+        text(&o)
+    );
+    let o = against(
+        &m,
+        "us-east-1",
+        &["plan", "shop.cairn", "--detailed-exitcode"],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "converged: {}", text(&o));
+}
+
+#[test]
+fn an_endpoint_dying_mid_apply_is_reported_and_a_rerun_converges() {
+    let Some(mut m) = double(&["--slow", "6"]) else {
+        return;
+    };
+    let dir = scratch("dying");
+    std::fs::write(dir.join("shop.cairn"), PROGRAM).unwrap();
+    let child = spawn_against(&m, &["apply", "shop.cairn", "--yes"], &dir);
+    std::thread::sleep(Duration::from_millis(2500));
+    let start = Instant::now();
+    let _ = m.child.kill();
+    let _ = m.child.wait();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("CloudFormation is unreachable"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(60),
+        "bounded: {:?}",
+        start.elapsed()
+    );
+    // A CloudFormation that answers again: the rerun creates what is missing.
+    let Some(m) = moto() else { return };
+    let o = against(
+        &m,
+        "us-east-1",
+        &["apply", "shop.cairn", "--yes", "-q"],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = against(
+        &m,
+        "us-east-1",
+        &["plan", "shop.cairn", "--detailed-exitcode"],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }

@@ -20,10 +20,13 @@ Faults, for tests of what a deploy tool does when CloudFormation misbehaves:
   * --fail REGEX: creating or updating a resource whose logical id matches
     fails (the stack then rolls back, or stays failed with DisableRollback);
   * --throttle N: the first N calls of each CloudFormation action answer
-    Throttling ("Rate exceeded"), as a busy account does.
+    Throttling ("Rate exceeded"), as a busy account does;
+  * --slow N: an executed change set leaves its stack *_IN_PROGRESS for the
+    next N DescribeStacks calls that see it, so waits, busy stacks,
+    interruptions and dying endpoints can be tested.
 
 usage: python cfn_double.py [-H 127.0.0.1] [-p 5000] [--moto-models all|T1,T2] [--seed N]
-                            [--fail REGEX] [--throttle N]
+                            [--fail REGEX] [--throttle N] [--slow N]
   --moto-models: use moto's own model (and service backend) for these types
   instead of the generic one, where moto has one ("all": wherever it has one).
 """
@@ -44,7 +47,14 @@ class Throttling(CloudFormationError):
     code = "Throttling"
 
 
-FAULTS = {"fail": None, "throttle": 0, "calls": {}}
+FAULTS = {"fail": None, "throttle": 0, "calls": {}, "slow": 0}
+SLOW = {}  # stack id -> [describes left, final status]
+
+
+def slow(stack, doing):  # the stack shows `doing` until SLOW runs out
+    if FAULTS["slow"] > 0:
+        SLOW[stack.stack_id] = [FAULTS["slow"], stack.status]
+        stack.status = doing
 
 
 def schema(t, part=None, default=None):
@@ -406,6 +416,22 @@ def execute_change_set(self, change_set_name, stack_name=None):
             stack.output_map = stack._create_output_map()
             stack.status = "ROLLBACK_COMPLETE" if create else "UPDATE_ROLLBACK_COMPLETE"
         event(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", stack.status)
+    slow(stack, "CREATE_IN_PROGRESS" if create else "UPDATE_IN_PROGRESS")
+
+
+_describe = M.CloudFormationBackend.describe_stacks
+
+
+def describe_stacks(self, name_or_stack_id=None):
+    stacks = list(_describe(self, name_or_stack_id))
+    for s in stacks:
+        left = SLOW.get(s.stack_id)
+        if left is not None:
+            left[0] -= 1
+            if left[0] < 0:
+                s.status = left[1]
+                del SLOW[s.stack_id]
+    return stacks
 
 
 def delete_stack(self, name_or_stack_id):
@@ -443,7 +469,7 @@ P.parse_and_create_resource = evented(P.parse_and_create_resource, "CREATE")
 P.parse_and_update_resource = evented(P.parse_and_update_resource, "UPDATE")
 B = M.CloudFormationBackend
 B.create_change_set, B.describe_change_set, B.execute_change_set = create_change_set, describe_change_set, execute_change_set
-B.delete_stack, B.delete_change_set = delete_stack, delete_change_set
+B.delete_stack, B.delete_change_set, B.describe_stacks = delete_stack, delete_change_set, describe_stacks
 for name in ("describe_change_set", "execute_change_set", "delete_change_set"):
     setattr(R.CloudFormationResponse, name, with_stack(getattr(R.CloudFormationResponse, name)))
 
@@ -468,8 +494,9 @@ if __name__ == "__main__":
     ap.add_argument("--seed", type=int, help="seed moto's random ids (stack and change set ids)")
     ap.add_argument("--fail", help="creating or updating a resource whose logical id matches this regex fails")
     ap.add_argument("--throttle", type=int, default=0, help="the first N calls of each action answer Throttling")
+    ap.add_argument("--slow", type=int, default=0, help="a stack stays *_IN_PROGRESS for N describes after an execution")
     a = ap.parse_args()
-    FAULTS["fail"], FAULTS["throttle"] = a.fail, a.throttle
+    FAULTS["fail"], FAULTS["throttle"], FAULTS["slow"] = a.fail, a.throttle, a.slow
     MOTO.update("*" if a.moto_models == "all" else filter(None, a.moto_models.split(",")))
     if a.seed is not None:
         from moto.moto_api._internal import mock_random

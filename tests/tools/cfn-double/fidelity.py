@@ -1,8 +1,8 @@
 """One check per behaviour the double's README claims, against a running
 double. usage: fidelity.py ENDPOINT [--faults]. Exits non-zero on the first
 claim that does not hold; prints one line per claim that does. With
---faults, the double must have been started with `--fail ^Broken --throttle 2`,
-and only the fault claims are checked."""
+--faults, the double must have been started with
+`--fail ^Broken --throttle 2 --slow 2`, and only the fault claims are checked."""
 import json
 import sys
 
@@ -51,6 +51,10 @@ if sys.argv[2:] == ["--faults"]:
     claim("--throttle N: the first N calls of an action are throttled",
           "Throttling" in first[0] and "Rate exceeded" in first[1] and first[2] == "", first)
     d, s = run("faulty", tpl({"G": LOGS, "BrokenLogs": LOGS}), "CREATE", "c1")
+    later = [cf.describe_stacks(StackName="faulty")["Stacks"][0]["StackStatus"] for _ in range(2)]
+    claim("--slow N: an executed stack stays in progress for N describes",
+          s["StackStatus"] == "CREATE_IN_PROGRESS" and later == ["CREATE_IN_PROGRESS", "ROLLBACK_COMPLETE"], (s["StackStatus"], later))
+    s = cf.describe_stacks(StackName="faulty")["Stacks"][0]
     claim("--fail REGEX: a matching resource fails and the stack rolls back",
           s["StackStatus"] == "ROLLBACK_COMPLETE" and "injected failure of BrokenLogs" in s.get("StackStatusReason", ""), s)
     sys.exit(0)
