@@ -24,24 +24,24 @@ fn repo() -> PathBuf {
 }
 
 /// A running double; killed when dropped.
-struct Moto {
+struct Double {
     child: Child,
     url: String,
 }
 
-impl Drop for Moto {
+impl Drop for Double {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
-fn moto() -> Option<Moto> {
+fn cfn_double() -> Option<Double> {
     double(&[])
 }
 
 /// The double, with fault options (`--fail REGEX`, `--throttle N`).
-fn double(faults: &[&str]) -> Option<Moto> {
+fn double(faults: &[&str]) -> Option<Double> {
     let python = repo().join(".venv/bin/python");
     if !python.exists() {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
@@ -65,7 +65,7 @@ fn double(faults: &[&str]) -> Option<Moto> {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let m = Moto {
+    let m = Double {
         child,
         url: format!("http://127.0.0.1:{port}"),
     };
@@ -122,8 +122,8 @@ fn command(args: &[&str], dir: &Path) -> Command {
     c
 }
 
-/// `cairn ARGS` against moto's endpoint in `region`.
-fn against(m: &Moto, region: &str, args: &[&str], dir: &Path) -> Output {
+/// `cairn ARGS` against the double's endpoint in `region`.
+fn against(m: &Double, region: &str, args: &[&str], dir: &Path) -> Output {
     let mut a: Vec<&str> = args.to_vec();
     a.extend(["--endpoint-url", &m.url, "--region", region]);
     cairn(&a, dir)
@@ -148,7 +148,7 @@ const PROGRAM: &str = "project {\n  name = \"shop\"\n}\n\nparam zones: int = 2\n
 
 #[test]
 fn plan_and_apply_against_cloudformation() {
-    let Some(m) = moto() else { return };
+    let Some(m) = cfn_double() else { return };
     let dir = scratch("flow");
     std::fs::write(dir.join("shop.cairn"), PROGRAM).unwrap();
     let live = |args: &[&str]| against(&m, "us-east-1", args, &dir);
@@ -263,7 +263,7 @@ fn plan_and_apply_against_cloudformation() {
 
 #[test]
 fn quiet_means_quiet() {
-    let Some(m) = moto() else { return };
+    let Some(m) = cfn_double() else { return };
     let dir = scratch("quiet");
     std::fs::write(dir.join("shop.cairn"), PROGRAM).unwrap();
     let o = against(
@@ -383,7 +383,7 @@ fn python(script: &str, args: &[&str]) -> String {
 
 #[test]
 fn a_template_over_the_inline_limit_goes_through_a_private_bucket() {
-    let Some(m) = moto() else { return };
+    let Some(m) = cfn_double() else { return };
     let dir = scratch("large");
     let mut program = String::from("project {\n  name = \"large\"\n}\n");
     for i in 0..24 {
@@ -426,7 +426,7 @@ fn a_template_over_the_inline_limit_goes_through_a_private_bucket() {
 
 #[test]
 fn apply_completes_the_manifests_and_hands_them_to_kubectl() {
-    let Some(m) = moto() else { return };
+    let Some(m) = cfn_double() else { return };
     let dir = scratch("kubectl");
     std::fs::write(
         dir.join("kube.cairn"),
@@ -483,30 +483,13 @@ fn apply_completes_the_manifests_and_hands_them_to_kubectl() {
 fn stacks_are_applied_after_the_stacks_they_import_from() {
     use cairn::deploy::apply::{self, Options, StackInput};
     use cairn::deploy::aws::{Aws, Settings};
-    let Some(m) = moto() else { return };
+    let Some(m) = cfn_double() else { return };
     std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
     std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
     let queue = |name: &str| serde_json::json!({"Type": "AWS::SQS::Queue", "Properties": {"QueueName": name}});
     let export = serde_json::json!({"Arn": {"Value": {"Fn::GetAtt": ["Q", "Arn"]}, "Export": {"Name": "order-base-arn"}}});
-    // moto resolves exports only for stacks made by CreateStack (a change
-    // set of type CREATE gets neither outputs nor imports): the exporter
-    // and the importer are made that way first, and Cairn updates both.
-    let seed = |name: &str, template: serde_json::Value| {
-        python(
-            "import boto3,sys\n\
-             cf=boto3.client('cloudformation',endpoint_url=sys.argv[1])\n\
-             cf.create_stack(StackName=sys.argv[2],TemplateBody=sys.argv[3])",
-            &[&m.url, name, &template.to_string()],
-        )
-    };
-    seed(
-        "order-base",
-        serde_json::json!({"Resources": {"Q": queue("base-q")}, "Outputs": export}),
-    );
-    seed(
-        "order-app",
-        serde_json::json!({"Resources": {"Q": queue("app-q")}}),
-    );
+    // All three stacks are new: the exporter is created first, and the
+    // importer's change set can only be made once the export exists.
     let base = serde_json::json!({
         "Resources": {"Q": queue("base-q"), "Q2": queue("base-q2")},
         "Outputs": export
@@ -653,7 +636,7 @@ fn an_offline_plan_cannot_be_applied() {
 
 #[test]
 fn a_program_split_into_stacks_applies_in_dependency_order() {
-    let Some(m) = moto() else { return };
+    let Some(m) = cfn_double() else { return };
     let dir = scratch("fleet");
     let fleet = repo().join("examples/fleet").display().to_string();
     let o = cairn(&["build", &fleet, "-o", "built"], &dir);
@@ -679,26 +662,8 @@ fn a_program_split_into_stacks_applies_in_dependency_order() {
         total += resources;
     }
     assert!((850..=950).contains(&total), "about 900 resources: {total}");
-    // moto records exports only for stacks made by CreateStack, and
-    // resolves Fn::ImportValue only in those stacks' updates (a CREATE
-    // change set sees no exports at all). So each stack is first created
-    // empty, with the exports it will carry, and Cairn updates them all:
-    // the order the updates run in is Cairn's alone.
-    python(
-        "import boto3,json,sys\n\
-         cf=boto3.client('cloudformation',endpoint_url=sys.argv[1])\n\
-         for s in json.load(open(sys.argv[2]))['stacks']:\n\
-         \x20 t=json.load(open(sys.argv[3]+'/'+s['template']))\n\
-         \x20 outs={k:{'Value':'seed','Export':v['Export']} for k,v in t.get('Outputs',{}).items() if 'Export' in v}\n\
-         \x20 body={'Resources':{'Seed':{'Type':'AWS::CloudFormation::WaitConditionHandle'}}}\n\
-         \x20 if outs: body['Outputs']=outs\n\
-         \x20 cf.create_stack(StackName=s['name'],TemplateBody=json.dumps(body))",
-        &[
-            &m.url,
-            &dir.join("built/cairn.build.json").display().to_string(),
-            &dir.join("built").display().to_string(),
-        ],
-    );
+    // Every stack is new: each importer's change set is made, and run,
+    // only once the stacks it imports from are created.
     let o = against(&m, "eu-west-1", &["apply", &fleet, "--yes"], &dir);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(0), "{t}");
@@ -713,13 +678,13 @@ fn a_program_split_into_stacks_applies_in_dependency_order() {
         let name = s["name"].as_str().unwrap();
         let started = at(&format!("{name}: executing"));
         let done = at(&format!(
-            "{name}: {name} AWS::CloudFormation::Stack UPDATE_COMPLETE"
+            "{name}: {name} AWS::CloudFormation::Stack CREATE_COMPLETE"
         ));
         assert!(started < done);
         for from in s["imports_from"].as_array().unwrap() {
             let from = from.as_str().unwrap();
             let exported = at(&format!(
-                "{from}: {from} AWS::CloudFormation::Stack UPDATE_COMPLETE"
+                "{from}: {from} AWS::CloudFormation::Stack CREATE_COMPLETE"
             ));
             assert!(exported < started, "{name} ran before {from} was done: {t}");
         }
@@ -728,7 +693,7 @@ fn a_program_split_into_stacks_applies_in_dependency_order() {
 
 #[test]
 fn a_deployed_stack_the_build_no_longer_makes_is_pointed_out() {
-    let Some(m) = moto() else { return };
+    let Some(m) = cfn_double() else { return };
     let dir = scratch("leftover");
     std::fs::write(dir.join("shop.cairn"), PROGRAM).unwrap();
     // A stack of this program from an earlier split, and a stranger's.
@@ -759,7 +724,7 @@ const SPLIT: &str = "project {\n  name   = \"tiny\"\n  limits = { resources = 40
 
 #[test]
 fn destroy_shows_what_goes_deletes_and_lists_what_it_kept() {
-    let Some(m) = moto() else { return };
+    let Some(m) = cfn_double() else { return };
     let dir = scratch("destroy");
     std::fs::write(dir.join("shop.cairn"), PROGRAM).unwrap();
     let live = |args: &[&str]| against(&m, "us-east-1", args, &dir);
@@ -801,7 +766,7 @@ fn destroy_shows_what_goes_deletes_and_lists_what_it_kept() {
 
 #[test]
 fn destroy_refuses_stateful_deletions_the_program_does_not_allow() {
-    let Some(m) = moto() else { return };
+    let Some(m) = cfn_double() else { return };
     let dir = scratch("destroy-guard");
     let program = "project {\n  name = \"jobs\"\n}\n\nnetwork main {\n  zones = 2\n}\n\necs_cluster work {\n  network = main\n}\n\ntask resize {\n  container = { image = \"public.ecr.aws/docker/library/busybox:1.36\" }\n}\n\nqueue_worker resizer {\n  cluster = work\n  task    = resize\n}\n";
     std::fs::write(dir.join("jobs.cairn"), program).unwrap();
@@ -839,7 +804,7 @@ fn destroy_refuses_stateful_deletions_the_program_does_not_allow() {
 
 #[test]
 fn destroy_deletes_importers_before_the_stacks_they_import_from() {
-    let Some(m) = moto() else { return };
+    let Some(m) = cfn_double() else { return };
     let dir = scratch("destroy-split");
     std::fs::write(dir.join("tiny.cairn"), SPLIT).unwrap();
     let live = |args: &[&str]| against(&m, "us-east-1", args, &dir);
@@ -860,7 +825,7 @@ fn destroy_deletes_importers_before_the_stacks_they_import_from() {
 
 #[test]
 fn a_replacement_cloudformation_cannot_make_is_refused_at_plan_time() {
-    let Some(m) = moto() else { return };
+    let Some(m) = cfn_double() else { return };
     let dir = scratch("named");
     let program = "project {\n  name          = \"named\"\n  allow_replace = [\"retail\"]\n}\n\nparam services: cidr = \"172.20.0.0/16\"\n\nnetwork main {\n  zones = 2\n}\n\ncluster retail {\n  network      = main\n  admins       = [\"arn:aws:iam::111122223333:role/admin\"]\n  service_cidr = services\n}\n";
     std::fs::write(dir.join("named.cairn"), program).unwrap();
@@ -895,7 +860,7 @@ fn a_replacement_cloudformation_cannot_make_is_refused_at_plan_time() {
 
 #[test]
 fn a_change_to_an_export_in_use_is_refused_at_plan_time() {
-    let Some(m) = moto() else { return };
+    let Some(m) = cfn_double() else { return };
     let dir = scratch("export-lock");
     let program = SPLIT.replace(
         "network a {\n  zones = 2\n}",
@@ -1064,7 +1029,7 @@ fn add_to_project(file: &Path, field: &str, entry: &str) {
 /// Create, a no-op plan, an update (a project tag added: every taggable
 /// resource changes) whose live plan agrees with CloudFormation's change
 /// sets resource by resource, and destroy (allowing what the guard names).
-fn lifecycle(m: &Moto, index: usize, name: &str, src: &Path) -> Result<(), String> {
+fn lifecycle(m: &Double, index: usize, name: &str, src: &Path) -> Result<(), String> {
     let dir = scratch(&format!("life-{name}"));
     let program = copy_program(src, &dir);
     let mut args: Vec<String> = vec![];
@@ -1158,7 +1123,7 @@ fn cairn_directives(text: &str) -> Vec<(String, String)> {
 /// Every program in shard `shard` of `of`, through its whole life on one
 /// double; all failures reported together.
 fn lifecycle_shard(shard: usize, of: usize) {
-    let Some(m) = moto() else { return };
+    let Some(m) = cfn_double() else { return };
     let failures: Vec<String> = every_program()
         .iter()
         .enumerate()
@@ -1252,7 +1217,7 @@ fn a_failing_update_rolls_back_and_the_stack_stays_as_it_was() {
 }
 
 /// `cairn ARGS` against the double, running in the background.
-fn spawn_against(m: &Moto, args: &[&str], dir: &Path) -> std::process::Child {
+fn spawn_against(m: &Double, args: &[&str], dir: &Path) -> std::process::Child {
     let mut a: Vec<&str> = args.to_vec();
     a.extend(["--endpoint-url", &m.url, "--region", "us-east-1"]);
     command(&a, dir)
@@ -1322,7 +1287,7 @@ fn an_endpoint_dying_mid_apply_is_reported_and_a_rerun_converges() {
         start.elapsed()
     );
     // A CloudFormation that answers again: the rerun creates what is missing.
-    let Some(m) = moto() else { return };
+    let Some(m) = cfn_double() else { return };
     let o = against(
         &m,
         "us-east-1",
