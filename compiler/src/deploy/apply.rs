@@ -334,11 +334,23 @@ pub async fn execute<C: CloudFormation>(
                 .collect()
         })
         .collect();
-    for wave in order::waves(&deps) {
-        let runs = wave
-            .iter()
-            .filter_map(|i| plan.get(*i))
-            .map(|s| execute_one(cf, s, o, log));
+    in_waves(&deps, plan, |s| execute_one(cf, s, o, log)).await
+}
+
+/// Runs `run` on the items in waves (`deps[i]`: the items i waits for),
+/// the items of one wave together; stops after the first wave with a
+/// failure, returning every failure of that wave.
+pub(super) async fn in_waves<'a, T, F, Fut>(
+    deps: &[Vec<usize>],
+    items: &'a [T],
+    run: F,
+) -> Result<(), Vec<Failure>>
+where
+    F: Fn(&'a T) -> Fut,
+    Fut: std::future::Future<Output = Result<(), Failure>>,
+{
+    for wave in order::waves(deps) {
+        let runs = wave.iter().filter_map(|i| items.get(*i)).map(&run);
         let failures: Vec<Failure> = futures_util::future::join_all(runs)
             .await
             .into_iter()

@@ -10,7 +10,7 @@
 //! Invariant: only this module deletes stacks, only when asked, and never
 //! while a stateful deletion is blocked.
 
-use super::apply::{pause, root_cause, wait_not_busy, Failure, Options, StackInput};
+use super::apply::{in_waves, pause, root_cause, wait_not_busy, Failure, Options, StackInput};
 use super::{order, CloudFormation, DeployError};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
@@ -73,7 +73,7 @@ pub async fn survey<C: CloudFormation>(
             .into_iter()
             .map(|(logical, _, id)| (logical, id))
             .collect();
-        let declared = declarations(&t);
+        let declared = crate::plan::declared_in(&t);
         let mut fates = vec![];
         for (id, r) in t
             .get("Resources")
@@ -142,25 +142,6 @@ pub async fn survey<C: CloudFormation>(
     Ok(out)
 }
 
-/// Logical ID -> declaration, from a template's `Metadata.Cairn`.
-fn declarations(t: &Json) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let decls = t
-        .pointer("/Metadata/Cairn/declarations")
-        .and_then(Json::as_object);
-    for (decl, ids) in decls.into_iter().flatten() {
-        for id in ids
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Json::as_str)
-        {
-            out.insert(id.to_string(), decl.clone());
-        }
-    }
-    out
-}
-
 /// Deletes the surveyed stacks, importers first, the independent ones
 /// together; stops at the first wave with a failure.
 pub async fn execute<C: CloudFormation>(
@@ -179,21 +160,7 @@ pub async fn execute<C: CloudFormation>(
                 .collect()
         })
         .collect();
-    for wave in order::waves(&after) {
-        let runs = wave
-            .iter()
-            .filter_map(|i| doomed.get(*i))
-            .map(|d| delete_one(cf, &d.stack, o, log));
-        let failures: Vec<Failure> = futures_util::future::join_all(runs)
-            .await
-            .into_iter()
-            .filter_map(Result::err)
-            .collect();
-        if !failures.is_empty() {
-            return Err(failures);
-        }
-    }
-    Ok(())
+    in_waves(&after, doomed, |d| delete_one(cf, &d.stack, o, log)).await
 }
 
 async fn delete_one<C: CloudFormation>(

@@ -414,6 +414,25 @@ fn mark_moves(stacks: &mut [StackPlan]) {
     }
 }
 
+/// Logical ID -> declaration, from one template's `Metadata.Cairn`.
+pub fn declared_in(t: &Json) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let decls = t
+        .pointer("/Metadata/Cairn/declarations")
+        .and_then(Json::as_object);
+    for (decl, ids) in decls.into_iter().flatten() {
+        for id in ids
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Json::as_str)
+        {
+            out.entry(id.to_string()).or_insert_with(|| decl.clone());
+        }
+    }
+    out
+}
+
 /// Logical ID -> declaration, from a build's `cairn.build.json`, or from
 /// the templates' `Metadata.Cairn` (what is deployed carries it).
 fn declarations(files: &BTreeMap<String, String>) -> BTreeMap<String, String> {
@@ -422,21 +441,8 @@ fn declarations(files: &BTreeMap<String, String>) -> BTreeMap<String, String> {
         let Ok(t) = serde_json::from_str::<Json>(text) else {
             continue;
         };
-        let decls = t
-            .get("Metadata")
-            .and_then(|m| m.get("Cairn"))
-            .and_then(|c| c.get("declarations"))
-            .and_then(Json::as_object)
-            .cloned();
-        for (decl, ids) in decls.into_iter().flatten() {
-            for id in ids
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Json::as_str)
-            {
-                out.entry(id.to_string()).or_insert_with(|| decl.clone());
-            }
+        for (id, decl) in declared_in(&t) {
+            out.entry(id).or_insert(decl);
         }
     }
     let Some(m) = files
