@@ -33,6 +33,7 @@ pub const RULES: &[&str] = &[
     "same_ref",
     "cron_expression",
     "first_with",
+    "name_shape",
 ];
 
 pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
@@ -63,6 +64,9 @@ pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
         ("exactly_one", [Arg::Path(a), Arg::Path(b)]) => exactly_one(cx, decl, a, b),
         ("same_ref", [Arg::Path(a), Arg::Path(b)]) => same_ref(cx, decl, a, b),
         ("cron_expression", [Arg::Path(p)]) => cron_expression(cx, decl, p),
+        ("name_shape", [Arg::Path(p), Arg::Int(lo), Arg::Int(hi), Arg::Str(extra)]) => {
+            name_shape(cx, decl, p, *lo, *hi, extra)
+        }
         ("first_with", [Arg::Path(g), Arg::Path(o), Arg::List(ps), Arg::Path(k)]) => {
             first_with(cx, decl, g, o, ps, k)
         }
@@ -463,6 +467,43 @@ fn lifecycle(cx: &mut Checker<'_>, decl: &Decl, p: &[String], t: &Json, probe: &
                 dotted(p),
                 current.join(", ")
             )),
+    );
+}
+
+/// A name AWS constrains: `lo`..`hi` characters, ASCII letters and digits
+/// or one of `extra`, starting with a letter or digit.
+fn name_shape(cx: &mut Checker<'_>, decl: &Decl, p: &[String], lo: i64, hi: i64, extra: &str) {
+    let Some(Value::Str(s)) = get(decl, p) else {
+        return;
+    };
+    let len = s.chars().count() as i64;
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || extra.contains(c);
+    let bad = s.chars().find(|c| !ok_char(*c));
+    let first_ok = s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    let why = if len < lo || len > hi {
+        format!("{len} characters; {lo} to {hi} are allowed")
+    } else if let Some(c) = bad {
+        format!("`{c}` is not allowed")
+    } else if !first_ok {
+        "it must start with a letter or a digit".to_string()
+    } else {
+        return;
+    };
+    let allowed = if extra.is_empty() {
+        "letters and digits".to_string()
+    } else {
+        let shown: Vec<String> = extra.chars().map(|c| format!("`{c}`")).collect();
+        format!("letters, digits and {}", shown.join(", "))
+    };
+    cx.diags.push(
+        Diagnostic::error(
+            codes::INVALID_AWS_NAME,
+            format!("`{}` `{s}` is not a valid name: {why}", dotted(p)),
+        )
+        .label(span_of(decl, p), why)
+        .help(format!(
+            "use {lo} to {hi} characters: {allowed}, starting with a letter or digit"
+        )),
     );
 }
 

@@ -87,6 +87,7 @@ codes! {
     INVALID_SCHEDULE = "E0224", "invalid-schedule";
     EXACTLY_ONE = "E0225", "exactly-one";
     INVALID_LIMIT = "E0226", "invalid-limit";
+    INVALID_AWS_NAME = "E0227", "invalid-aws-name";
     REFERENCE_CYCLE = "E0301", "reference-cycle";
     LOGICAL_ID_CLASH = "E0401", "logical-id-clash";
     INTERNAL_LOWERING = "E0402", "internal-lowering";
