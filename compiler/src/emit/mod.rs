@@ -68,6 +68,8 @@ pub fn emit(
         &fragments,
         &program.project,
     );
+    let mut fragments = fragments;
+    declaration_tags(program, &mut fragments, stdlib);
     let names: Vec<String> = fragments.iter().map(|f| f.decl.clone()).collect();
     let (mut c, weights, mut diags) = collect(fragments, &names, &spans);
     tags::apply(&mut c.resources, &program.project.tags, stdlib);
@@ -108,6 +110,31 @@ pub fn emit(
     };
     let out = stacks::assemble(&parts, c, outputs, &mut diags);
     (out, diags)
+}
+
+/// A kind whose schema has a `tags` map field puts those tags on every
+/// taggable resource of the declaration, in each type's form; tags the
+/// template sets win, and project tags fill in the keys left (applied after).
+fn declaration_tags(program: &ir::Program, fragments: &mut [Fragment], stdlib: &Stdlib) {
+    let by_name: BTreeMap<String, &ir::Decl> = program
+        .decls
+        .iter()
+        .map(|d| (crate::names::flat(&d.name), d))
+        .collect();
+    for f in fragments.iter_mut() {
+        let Some(ir::Value::Map(m)) = by_name.get(&f.decl).and_then(|d| d.fields.get("tags"))
+        else {
+            continue;
+        };
+        let tags: BTreeMap<String, String> = m
+            .iter()
+            .filter_map(|(k, v)| match v {
+                ir::Value::Str(s) => Some((k.clone(), s.clone())),
+                _ => None,
+            })
+            .collect();
+        tags::apply(&mut f.resources, &tags, stdlib);
+    }
 }
 
 /// Resources of every fragment in one map, each with the declaration that
