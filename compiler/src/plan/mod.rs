@@ -417,9 +417,17 @@ fn mark_moves(stacks: &mut [StackPlan]) {
 /// Logical ID -> declaration, from one template's `Metadata.Cairn`.
 pub fn declared_in(t: &Json) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
-    let decls = t
-        .pointer("/Metadata/Cairn/declarations")
-        .and_then(Json::as_object);
+    add_declared(
+        t.pointer("/Metadata/Cairn/declarations")
+            .and_then(Json::as_object),
+        &mut out,
+    );
+    out
+}
+
+/// Adds a `{declaration: [logical IDs]}` map; a resource shared by several
+/// declarations (a CSI add-on) keeps the first, in name order.
+fn add_declared(decls: Option<&Map<String, Json>>, out: &mut BTreeMap<String, String>) {
     for (decl, ids) in decls.into_iter().flatten() {
         for id in ids
             .as_array()
@@ -430,7 +438,6 @@ pub fn declared_in(t: &Json) -> BTreeMap<String, String> {
             out.entry(id.to_string()).or_insert_with(|| decl.clone());
         }
     }
-    out
 }
 
 /// Logical ID -> declaration, from a build's `cairn.build.json`, or from
@@ -457,23 +464,10 @@ fn declarations(files: &BTreeMap<String, String>) -> BTreeMap<String, String> {
         .into_iter()
         .flatten()
     {
-        for (decl, ids) in stack
-            .get("declarations")
-            .and_then(Json::as_object)
-            .into_iter()
-            .flatten()
-        {
-            for id in ids
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Json::as_str)
-            {
-                // A resource shared by several declarations (a CSI add-on)
-                // is attributed to the first, in name order.
-                out.entry(id.to_string()).or_insert_with(|| decl.clone());
-            }
-        }
+        add_declared(
+            stack.get("declarations").and_then(Json::as_object),
+            &mut out,
+        );
     }
     out
 }
