@@ -144,6 +144,16 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// A scratch directory holding `program` as `file`, applied to the double
+/// (the start of most deploy tests).
+fn deployed(m: &Double, name: &str, file: &str, program: &str) -> PathBuf {
+    let dir = scratch(name);
+    std::fs::write(dir.join(file), program).unwrap();
+    let o = against(m, "us-east-1", &["apply", file, "--yes", "-q"], &dir);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    dir
+}
+
 const PROGRAM: &str = "project {\n  name = \"shop\"\n}\n\nparam zones: int = 2\nparam cidr: cidr = \"10.0.0.0/16\"\nparam retention: duration = 365d\n\nnetwork main {\n  zones = zones\n  cidr = cidr\n  flow_log_retention = retention\n}\n\nbucket assets {}\n\noutput vpc = main.vpc_id\n";
 
 #[test]
@@ -725,11 +735,8 @@ const SPLIT: &str = "project {\n  name   = \"tiny\"\n  limits = { resources = 40
 #[test]
 fn destroy_shows_what_goes_deletes_and_lists_what_it_kept() {
     let Some(m) = cfn_double() else { return };
-    let dir = scratch("destroy");
-    std::fs::write(dir.join("shop.cairn"), PROGRAM).unwrap();
+    let dir = deployed(&m, "destroy", "shop.cairn", PROGRAM);
     let live = |args: &[&str]| against(&m, "us-east-1", args, &dir);
-    let o = live(&["apply", "shop.cairn", "--yes", "-q"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     // Without a terminal and without --yes, nothing is deleted.
     let o = live(&["destroy", "shop.cairn"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
@@ -767,12 +774,9 @@ fn destroy_shows_what_goes_deletes_and_lists_what_it_kept() {
 #[test]
 fn destroy_refuses_stateful_deletions_the_program_does_not_allow() {
     let Some(m) = cfn_double() else { return };
-    let dir = scratch("destroy-guard");
     let program = "project {\n  name = \"jobs\"\n}\n\nnetwork main {\n  zones = 2\n}\n\necs_cluster work {\n  network = main\n}\n\ntask resize {\n  container = { image = \"public.ecr.aws/docker/library/busybox:1.36\" }\n}\n\nqueue_worker resizer {\n  cluster = work\n  task    = resize\n}\n";
-    std::fs::write(dir.join("jobs.cairn"), program).unwrap();
+    let dir = deployed(&m, "destroy-guard", "jobs.cairn", program);
     let live = |args: &[&str]| against(&m, "us-east-1", args, &dir);
-    let o = live(&["apply", "jobs.cairn", "--yes", "-q"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let o = live(&["destroy", "jobs.cairn", "--yes"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let t = text(&o);
@@ -805,11 +809,8 @@ fn destroy_refuses_stateful_deletions_the_program_does_not_allow() {
 #[test]
 fn destroy_deletes_importers_before_the_stacks_they_import_from() {
     let Some(m) = cfn_double() else { return };
-    let dir = scratch("destroy-split");
-    std::fs::write(dir.join("tiny.cairn"), SPLIT).unwrap();
+    let dir = deployed(&m, "destroy-split", "tiny.cairn", SPLIT);
     let live = |args: &[&str]| against(&m, "us-east-1", args, &dir);
-    let o = live(&["apply", "tiny.cairn", "--yes", "-q"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let o = live(&["destroy", "tiny.cairn", "--yes"]);
     // The double refuses to delete a stack whose exports are imported, as
     // CloudFormation does: success means the order was right.
@@ -826,12 +827,9 @@ fn destroy_deletes_importers_before_the_stacks_they_import_from() {
 #[test]
 fn a_replacement_cloudformation_cannot_make_is_refused_at_plan_time() {
     let Some(m) = cfn_double() else { return };
-    let dir = scratch("named");
     let program = "project {\n  name          = \"named\"\n  allow_replace = [\"retail\"]\n}\n\nparam services: cidr = \"172.20.0.0/16\"\n\nnetwork main {\n  zones = 2\n}\n\ncluster retail {\n  network      = main\n  admins       = [\"arn:aws:iam::111122223333:role/admin\"]\n  service_cidr = services\n}\n";
-    std::fs::write(dir.join("named.cairn"), program).unwrap();
+    let dir = deployed(&m, "named", "named.cairn", program);
     let live = |args: &[&str]| against(&m, "us-east-1", args, &dir);
-    let o = live(&["apply", "named.cairn", "--yes", "-q"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     // allow_replace allows losing the cluster, but CloudFormation cannot
     // replace a resource whose name stays: the plan says so, apply refuses.
     let o = live(&[
@@ -861,15 +859,12 @@ fn a_replacement_cloudformation_cannot_make_is_refused_at_plan_time() {
 #[test]
 fn a_change_to_an_export_in_use_is_refused_at_plan_time() {
     let Some(m) = cfn_double() else { return };
-    let dir = scratch("export-lock");
     let program = SPLIT.replace(
         "network a {\n  zones = 2\n}",
         "param acidr: cidr = \"10.0.0.0/16\"\n\nnetwork a {\n  zones = 2\n  cidr  = acidr\n}",
     );
-    std::fs::write(dir.join("tiny.cairn"), program).unwrap();
+    let dir = deployed(&m, "export-lock", "tiny.cairn", &program);
     let live = |args: &[&str]| against(&m, "us-east-1", args, &dir);
-    let o = live(&["apply", "tiny.cairn", "--yes", "-q"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let o = live(&[
         "apply",
         "tiny.cairn",
@@ -1185,11 +1180,8 @@ fn a_failing_update_rolls_back_and_the_stack_stays_as_it_was() {
     let Some(m) = double(&["--fail", "^MainPrivateSubnet3$"]) else {
         return;
     };
-    let dir = scratch("rollback");
-    std::fs::write(dir.join("shop.cairn"), PROGRAM).unwrap();
+    let dir = deployed(&m, "rollback", "shop.cairn", PROGRAM);
     let live = |args: &[&str]| against(&m, "us-east-1", args, &dir);
-    let o = live(&["apply", "shop.cairn", "--yes", "-q"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let o = live(&["apply", "shop.cairn", "--param", "zones=3", "--yes"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let t = text(&o);

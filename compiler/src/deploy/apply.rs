@@ -324,17 +324,26 @@ pub async fn execute<C: CloudFormation>(
     o: Options,
     log: &dyn Fn(String),
 ) -> Result<(), Vec<Failure>> {
-    let names: Vec<&str> = plan.iter().map(|s| s.stack.as_str()).collect();
-    let deps: Vec<Vec<usize>> = plan
+    let deps = by_name(plan, |s| &s.stack, |s| &s.after);
+    in_waves(&deps, plan, |s| execute_one(cf, s, o, log)).await
+}
+
+/// For each item, the positions of the items it waits for, named by
+/// `waits_for` (stack names that are not among the items are ignored).
+pub(super) fn by_name<T>(
+    items: &[T],
+    name: impl Fn(&T) -> &String,
+    waits_for: impl Fn(&T) -> &Vec<String>,
+) -> Vec<Vec<usize>> {
+    items
         .iter()
-        .map(|s| {
-            s.after
+        .map(|i| {
+            waits_for(i)
                 .iter()
-                .filter_map(|a| names.iter().position(|n| n == a))
+                .filter_map(|w| items.iter().position(|x| name(x) == w))
                 .collect()
         })
-        .collect();
-    in_waves(&deps, plan, |s| execute_one(cf, s, o, log)).await
+        .collect()
 }
 
 /// Runs `run` on the items in waves (`deps[i]`: the items i waits for),

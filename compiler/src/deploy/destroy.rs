@@ -10,7 +10,9 @@
 //! Invariant: only this module deletes stacks, only when asked, and never
 //! while a stateful deletion is blocked.
 
-use super::apply::{in_waves, pause, root_cause, wait_not_busy, Failure, Options, StackInput};
+use super::apply::{
+    by_name, in_waves, pause, root_cause, wait_not_busy, Failure, Options, StackInput,
+};
 use super::{order, CloudFormation, DeployError};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
@@ -150,16 +152,7 @@ pub async fn execute<C: CloudFormation>(
     o: Options,
     log: &dyn Fn(String),
 ) -> Result<(), Vec<Failure>> {
-    let names: Vec<&str> = doomed.iter().map(|d| d.stack.as_str()).collect();
-    let after: Vec<Vec<usize>> = doomed
-        .iter()
-        .map(|d| {
-            d.importers
-                .iter()
-                .filter_map(|n| names.iter().position(|x| x == n))
-                .collect()
-        })
-        .collect();
+    let after = by_name(doomed, |d| &d.stack, |d| &d.importers);
     in_waves(&after, doomed, |d| delete_one(cf, &d.stack, o, log)).await
 }
 

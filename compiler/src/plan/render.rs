@@ -265,57 +265,52 @@ pub fn text(plan: &Plan, color: bool) -> String {
         }
         out.push('\n');
     }
-    let blocked: Vec<&Change> = plan
-        .stacks
-        .iter()
-        .flat_map(|s| &s.changes)
-        .filter(|c| c.blocked.is_some())
+    // What apply refuses, each with its way out: stateful losses not
+    // allowed, and changes CloudFormation cannot make.
+    let changes = || plan.stacks.iter().flat_map(|s| &s.changes);
+    let blocked: Vec<String> = changes()
+        .filter_map(|c| {
+            let b = c.blocked.as_ref()?;
+            let (_, word, _) = sign(c.action);
+            let decl = c
+                .declaration
+                .as_deref()
+                .map(|d| format!(" from `{d}`"))
+                .unwrap_or_default();
+            Some(format!("  {word} {} ({}){decl} would lose {}.\n    To allow it, add to the project block: {}\n", c.logical_id, c.resource_type, b.loses, b.allow))
+        })
         .collect();
-    if !blocked.is_empty() {
+    let refused: Vec<String> = changes()
+        .filter_map(|c| {
+            let r = c.refused.as_ref()?;
+            let (_, word, _) = sign(c.action);
+            Some(format!(
+                "  {word} {} ({}): {r}\n",
+                c.logical_id, c.resource_type
+            ))
+        })
+        .collect();
+    for (title, lines, heading) in [
+        (
+            "Blocked",
+            blocked,
+            "would lose state; apply refuses them until allowed",
+        ),
+        (
+            "Refused",
+            refused,
+            "CloudFormation cannot make; apply refuses them",
+        ),
+    ] {
+        if lines.is_empty() {
+            continue;
+        }
         out.push_str(&paint(
             "\x1b[31m",
-            format!(
-                "Blocked: {} change(s) would lose state; apply refuses them until allowed",
-                blocked.len()
-            ),
+            format!("{title}: {} change(s) {heading}", lines.len()),
         ));
         out.push('\n');
-        for c in blocked {
-            if let Some(b) = &c.blocked {
-                let (_, word, _) = sign(c.action);
-                let decl = c
-                    .declaration
-                    .as_deref()
-                    .map(|d| format!(" from `{d}`"))
-                    .unwrap_or_default();
-                out.push_str(&format!("  {word} {} ({}){decl} would lose {}.\n    To allow it, add to the project block: {}\n", c.logical_id, c.resource_type, b.loses, b.allow));
-            }
-        }
-        out.push('\n');
-    }
-    let refused: Vec<&Change> = plan
-        .stacks
-        .iter()
-        .flat_map(|s| &s.changes)
-        .filter(|c| c.refused.is_some())
-        .collect();
-    if !refused.is_empty() {
-        out.push_str(&paint(
-            "\x1b[31m",
-            format!(
-                "Refused: {} change(s) CloudFormation cannot make; apply refuses them",
-                refused.len()
-            ),
-        ));
-        out.push('\n');
-        for c in refused {
-            if let Some(r) = &c.refused {
-                out.push_str(&format!(
-                    "  replace {} ({}): {r}\n",
-                    c.logical_id, c.resource_type
-                ));
-            }
-        }
+        lines.iter().for_each(|l| out.push_str(l));
         out.push('\n');
     }
     let s = &plan.summary;
