@@ -316,6 +316,36 @@ pub struct Failure {
     pub status: Option<String>,
 }
 
+impl Failure {
+    /// A stack that ended in a failed state: the earliest failing resource
+    /// and its reason, else the stack's own reason or status.
+    pub(super) fn ended(stack: &str, info: super::StackInfo, events: &[StackEvent]) -> Failure {
+        let root = root_cause(events);
+        Failure {
+            stack: stack.to_string(),
+            logical_id: root.map(|r| r.logical_id.clone()),
+            reason: root
+                .and_then(|r| r.reason.clone())
+                .or(info.reason)
+                .unwrap_or_else(|| info.status.clone()),
+            status: Some(info.status),
+        }
+    }
+
+    /// Cairn stopped watching a stack that is still at work.
+    pub(super) fn overdue(stack: &str, status: String, t: Timing) -> Failure {
+        Failure {
+            stack: stack.to_string(),
+            logical_id: None,
+            reason: format!(
+                "still {status} after {}s; it goes on in CloudFormation",
+                t.execution.as_secs()
+            ),
+            status: Some(status),
+        }
+    }
+}
+
 /// Executes the plan's change sets in dependency waves, waiting for each;
 /// every failure of the failing wave is returned, earliest stack first.
 pub async fn execute<C: CloudFormation>(
@@ -481,26 +511,10 @@ async fn execute_one<C: CloudFormation>(
                 return Ok(());
             }
             let events = cf.stack_events(&s.stack).await.unwrap_or_default();
-            let root = root_cause(&events);
-            return Err(Failure {
-                stack: s.stack.clone(),
-                logical_id: root.map(|r| r.logical_id.clone()),
-                reason: root
-                    .and_then(|r| r.reason.clone())
-                    .or(info.reason.clone())
-                    .unwrap_or_else(|| info.status.clone()),
-                status: Some(info.status),
-            });
+            return Err(Failure::ended(&s.stack, info, &events));
         }
         if start.elapsed() > t.execution {
-            return Err(fail(
-                format!(
-                    "still {} after {}s; it goes on in CloudFormation",
-                    info.status,
-                    t.execution.as_secs()
-                ),
-                Some(info.status),
-            ));
+            return Err(Failure::overdue(&s.stack, info.status, t));
         }
         pause(t, &mut round).await;
     }

@@ -10,9 +10,7 @@
 //! Invariant: only this module deletes stacks, only when asked, and never
 //! while a stateful deletion is blocked.
 
-use super::apply::{
-    by_name, in_waves, pause, root_cause, wait_not_busy, Failure, Options, StackInput,
-};
+use super::apply::{by_name, in_waves, pause, wait_not_busy, Failure, Options, StackInput};
 use super::{order, CloudFormation, DeployError};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
@@ -163,28 +161,22 @@ async fn delete_one<C: CloudFormation>(
     log: &dyn Fn(String),
 ) -> Result<(), Failure> {
     let t = o.timing;
-    let fail = |reason: String, status: Option<String>, logical_id: Option<String>| Failure {
+    // A call that failed: CloudFormation's answer is the reason.
+    let fail = |e: super::DeployError| Failure {
         stack: stack.to_string(),
-        logical_id,
-        reason,
-        status,
+        logical_id: None,
+        reason: e.to_string(),
+        status: None,
     };
-    wait_not_busy(cf, stack, t, log)
-        .await
-        .map_err(|e| fail(e.to_string(), None, None))?;
+    wait_not_busy(cf, stack, t, log).await.map_err(fail)?;
     let seen = cf.stack_events(stack).await.map(|e| e.len()).unwrap_or(0);
     log(format!("{stack}: deleting"));
-    cf.delete_stack(stack)
-        .await
-        .map_err(|e| fail(e.to_string(), None, None))?;
+    cf.delete_stack(stack).await.map_err(fail)?;
     let start = Instant::now();
     let mut round = 0;
     let mut printed = seen;
     loop {
-        let info = cf
-            .describe_stack(stack)
-            .await
-            .map_err(|e| fail(e.to_string(), None, None))?;
+        let info = cf.describe_stack(stack).await.map_err(fail)?;
         if let Ok(events) = cf.stack_events(stack).await {
             let fresh = events.len().saturating_sub(printed);
             for e in events.iter().take(fresh).rev() {
@@ -201,25 +193,10 @@ async fn delete_one<C: CloudFormation>(
         };
         if info.status == "DELETE_FAILED" {
             let events = cf.stack_events(stack).await.unwrap_or_default();
-            let root = root_cause(&events);
-            return Err(fail(
-                root.and_then(|r| r.reason.clone())
-                    .or(info.reason.clone())
-                    .unwrap_or_else(|| info.status.clone()),
-                Some(info.status),
-                root.map(|r| r.logical_id.clone()),
-            ));
+            return Err(Failure::ended(stack, info, &events));
         }
         if start.elapsed() > t.execution {
-            return Err(fail(
-                format!(
-                    "still {} after {}s; it goes on in CloudFormation",
-                    info.status,
-                    t.execution.as_secs()
-                ),
-                Some(info.status),
-                None,
-            ));
+            return Err(Failure::overdue(stack, info.status, t));
         }
         pause(t, &mut round).await;
     }
