@@ -31,23 +31,56 @@ pub struct Fragment {
 }
 
 /// A registry of just the templates `program` needs, and the partials they
-/// use. Parsing a template costs far more than rendering it, and a program
-/// uses a handful of kinds: registering all of them would dominate a build.
+/// use, in the ready-made form the build compiled (`schema::ready`):
+/// compiling a template from its text costs far more than rendering it.
 fn registry(program: &ir::Program, stdlib: &'static Stdlib) -> Result<Handlebars<'static>, String> {
+    let roots = program.decls.iter().filter_map(|d| {
+        stdlib
+            .kind(&d.kind)
+            .and_then(|k| stdlib.template_for(k, d.variant.as_deref()))
+            .map(|(p, _)| p)
+    });
+    let mut h = empty_registry(stdlib);
+    for path in with_partials(roots, stdlib) {
+        let t = crate::schema::ready::template(path)
+            .ok_or_else(|| format!("{path}: not among the compiled templates"))?
+            .map_err(|e| format!("{path}: {e}"))?;
+        h.register_template(path, t);
+    }
+    Ok(h)
+}
+
+/// The registry for one template compiled from its text, which (unlike the
+/// ready-made form) knows where each element is: for reporting a render
+/// error with its line and column.
+fn registry_from_text(path: &str, stdlib: &'static Stdlib) -> Result<Handlebars<'static>, String> {
+    let mut h = empty_registry(stdlib);
+    for p in with_partials(std::iter::once(path), stdlib) {
+        let text = stdlib.templates.get(p).map(String::as_str).unwrap_or("");
+        h.register_template_string(p, text)
+            .map_err(|e| format!("{p}: {e}"))?;
+    }
+    Ok(h)
+}
+
+fn empty_registry(stdlib: &'static Stdlib) -> Handlebars<'static> {
     let mut h = Handlebars::new();
     h.set_strict_mode(true);
     h.register_escape_fn(handlebars::no_escape);
     helpers::register(&mut h, stdlib);
+    h
+}
+
+/// `roots` and every partial they include, transitively, each once, in the
+/// order first met. `_name.hbs` files are partials: pieces kinds share.
+fn with_partials<'a>(
+    roots: impl Iterator<Item = &'a str>,
+    stdlib: &'static Stdlib,
+) -> Vec<&'a str> {
     let mut wanted: Vec<&str> = vec![];
-    for d in &program.decls {
-        let path = stdlib
-            .kind(&d.kind)
-            .and_then(|k| stdlib.template_for(k, d.variant.as_deref()))
-            .map(|(p, _)| p);
-        if let Some(p) = path {
-            if !wanted.contains(&p) {
-                wanted.push(p);
-            }
+    for r in roots {
+        if !wanted.contains(&r) {
+            wanted.push(r);
         }
     }
     let mut i = 0;
@@ -63,16 +96,8 @@ fn registry(program: &ir::Program, stdlib: &'static Stdlib) -> Result<Handlebars
                 }
             }
         }
-        // `_name.hbs` files are partials: pieces two kinds share.
-        let is_partial = path.rsplit('/').next().is_some_and(|f| f.starts_with('_'));
-        let r = if is_partial {
-            h.register_partial(path, text)
-        } else {
-            h.register_template_string(path, text)
-        };
-        r.map_err(|e| format!("{path}: {e}"))?;
     }
-    Ok(h)
+    wanted
 }
 
 /// The partials a template includes: `{{> path ...}}`.
@@ -126,7 +151,7 @@ pub fn output_values<'a>(
 
 fn lower_one(
     decl: &ir::Decl,
-    stdlib: &Stdlib,
+    stdlib: &'static Stdlib,
     hb: &Handlebars<'_>,
     cx: &context::Cx,
 ) -> Result<(Fragment, Json), Box<Diagnostic>> {
@@ -143,9 +168,16 @@ fn lower_one(
         })?;
     // Handed over whole: `render` would serialize a copy of it first.
     let mut ctx = handlebars::Context::from(cx.decl_context(decl));
-    let rendered = hb
-        .render_with_context(path, &ctx)
-        .map_err(|e| boxed(Some(decl), &format!("{path}: {e}")))?;
+    let rendered = hb.render_with_context(path, &ctx).map_err(|e| {
+        // Render again from the template's text, to say where it failed.
+        let placed = registry_from_text(path, stdlib)
+            .and_then(|h| h.render_with_context(path, &ctx).map_err(|e| e.to_string()));
+        let e = match placed {
+            Err(placed) => placed,
+            Ok(_) => e.to_string(),
+        };
+        boxed(Some(decl), &format!("{path}: {e}"))
+    })?;
     let cleaned = relaxed::strip_trailing_commas(&rendered);
     let mut json: Map<String, Json> = serde_json::from_str(&cleaned).map_err(|e| {
         let line = cleaned

@@ -8,6 +8,7 @@
 //! failure as an internal error instead of crashing.
 
 mod load;
+pub mod ready;
 pub mod reference;
 #[cfg(test)]
 mod tests;
