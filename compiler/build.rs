@@ -7,6 +7,8 @@
 
 #[path = "build/ready.rs"]
 mod ready;
+#[path = "build/tables.rs"]
+mod tables;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -43,13 +45,30 @@ fn main() {
             )
         })
         .collect();
-    match ready::generate(&templates) {
-        Ok(code) => write(&out_dir.join("templates.rs"), &code),
-        Err(e) => {
-            // A template that does not compile is the contributor's to fix
-            // now, with handlebars' own message, not a user's to find.
-            eprintln!("error: {e}");
-            std::process::exit(1);
+    let mut data: Vec<(String, String)> = files
+        .iter()
+        .filter_map(|(rel, abs)| {
+            let stem = rel.strip_prefix("data/")?.strip_suffix(".json")?;
+            Some((
+                stem.to_string(),
+                std::fs::read_to_string(abs).unwrap_or_default(),
+            ))
+        })
+        .collect();
+    data.sort();
+    // A template that does not compile, or a table that is not JSON, is the
+    // contributor's to fix now, with the parser's own message, not a user's
+    // to find.
+    for (file, code) in [
+        ("templates.rs", ready::generate(&templates)),
+        ("tables.rs", tables::generate(&data)),
+    ] {
+        match code {
+            Ok(code) => write(&out_dir.join(file), &code),
+            Err(e) => {
+                eprintln!("error: {e}");
+                std::process::exit(1);
+            }
         }
     }
 }

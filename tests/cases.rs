@@ -10,7 +10,7 @@
     clippy::indexing_slicing
 )]
 
-use cairn_tests::{compile_path, snapshot};
+use cairn_tests::{check_path, compile_path, snapshot};
 
 #[test]
 fn ok_cases_compile() {
@@ -49,6 +49,53 @@ fn error_cases_fail_with_their_code() {
         }
         insta::assert_snapshot!(snapshot(&c, &[path.to_path_buf()]));
     });
+}
+
+/// `cairn check` stops before the templates, and still reports everything
+/// `build` does about the program: only what the stacks the templates fill
+/// can tell (logical ID clashes, quotas) is left to `build`.
+#[test]
+fn check_reports_what_build_reports_but_stack_quotas() {
+    let stack_level = ["E0401", "E0402", "E0403", "W0003"];
+    let mut n = 0;
+    for dir in ["ok", "errors"] {
+        let mut paths: Vec<_> = std::fs::read_dir(format!("cases/{dir}"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "cairn"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let shown = |c: &cairn::Compilation| -> Vec<String> {
+                c.diagnostics
+                    .iter()
+                    .filter(|d| !stack_level.contains(&d.code.id))
+                    .map(|d| {
+                        format!(
+                            "{} {} {:?}",
+                            d.code.id,
+                            d.message,
+                            d.labels.first().map(|l| l.span)
+                        )
+                    })
+                    .collect()
+            };
+            let built = compile_path(&path);
+            let checked = check_path(&path);
+            assert_eq!(shown(&checked), shown(&built), "{}", path.display());
+            assert!(checked.output.is_none(), "check writes nothing");
+            assert!(
+                checked
+                    .diagnostics
+                    .iter()
+                    .all(|d| !stack_level.contains(&d.code.id)),
+                "{}: check reported a stack-level diagnostic",
+                path.display()
+            );
+            n += 1;
+        }
+    }
+    assert!(n > 150, "only {n} cases");
 }
 
 /// The brief's normative programs, verbatim (`ok/language-*.cairn`): besides

@@ -70,6 +70,15 @@ pub fn disk_loader() -> cairn::resolve::modules::Loader {
 }
 
 pub fn compile_path(path: &Path) -> Compilation {
+    compile(input_of(path))
+}
+
+/// As [`compile_path`], stopping after the type check, as `cairn check` does.
+pub fn check_path(path: &Path) -> Compilation {
+    cairn::check_only(input_of(path))
+}
+
+fn input_of(path: &Path) -> Input {
     let mut sources = Sources::new();
     let mut files = vec![];
     let mut params = BTreeMap::new();
@@ -83,14 +92,14 @@ pub fn compile_path(path: &Path) -> Compilation {
         .unwrap()
         .to_string_lossy()
         .replace(['_', '.'], "-");
-    compile(Input {
+    Input {
         param_exprs: Default::default(),
         loader: Some(disk_loader()),
         sources,
         files,
         params,
         default_name: stem,
-    })
+    }
 }
 
 pub fn compile_text(name: &str, text: &str) -> Compilation {

@@ -30,17 +30,19 @@ pub(super) fn instance_types(cx: &mut Checker<'_>, decl: &mut Decl, p: &[String]
     let Some(Value::List(vs)) = get(decl, p).cloned() else {
         return;
     };
-    let Some(table) = cx.stdlib.table("instance_types") else {
+    let Some(index) = cx.stdlib.rows("instance_types") else {
         return;
     };
-    let Some(rows) = table.get("rows").and_then(Json::as_object) else {
-        return;
-    };
-    let graviton = table
-        .get("graviton_option")
+    let graviton = cx
+        .stdlib
+        .fact("instance_types", "graviton_option")
         .and_then(Json::as_str)
         .unwrap_or("g");
-    let as_of = table.get("as_of").and_then(Json::as_str).unwrap_or("");
+    let as_of = cx
+        .stdlib
+        .fact("instance_types", "as_of")
+        .and_then(Json::as_str)
+        .unwrap_or("");
     let mut found: Vec<(String, Hardware)> = vec![];
     let mut broken = false;
     for (i, v) in vs.iter().enumerate() {
@@ -51,10 +53,21 @@ pub(super) fn instance_types(cx: &mut Checker<'_>, decl: &mut Decl, p: &[String]
         let mut item = p.to_vec();
         item.push(i.to_string());
         let at = span_of(decl, &item);
-        if let Some(row) = rows.get(t) {
-            found.push((t.clone(), hardware_of(row)));
+        if let Some(row) = index.get(t) {
+            found.push((t.clone(), hardware_of(&row)));
             continue;
         }
+        // Only a type the table lacks needs every row (to guess or to hint
+        // from), so only then is the whole table read.
+        let Some(rows) = cx
+            .stdlib
+            .table("instance_types")
+            .and_then(|t| t.get("rows"))
+            .and_then(Json::as_object)
+        else {
+            broken = true;
+            continue;
+        };
         match guess(t, rows, graviton) {
             Some(hw) => {
                 cx.diags.push(

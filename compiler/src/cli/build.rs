@@ -9,17 +9,32 @@ use std::path::Path;
 /// Compiles, prints diagnostics; the compilation when there are no errors.
 /// Compiles and prints the diagnostics; a machine report goes to stdout.
 pub fn compile(common: &Common) -> Result<cairn::Compilation, i32> {
-    compile_reporting(common, false)
+    compile_reporting(common, false, Stage::Build)
 }
 
 /// As [`compile`], for commands whose stdout is a report of their own (a
 /// plan): a machine-readable diagnostics report goes to stderr instead, so
 /// stdout stays one document.
 pub fn compile_beside_report(common: &Common) -> Result<cairn::Compilation, i32> {
-    compile_reporting(common, true)
+    compile_reporting(common, true, Stage::Build)
 }
 
-fn compile_reporting(common: &Common, to_stderr: bool) -> Result<cairn::Compilation, i32> {
+/// How far a command takes the program.
+#[derive(Clone, Copy, PartialEq)]
+enum Stage {
+    /// Parse, resolve and type-check: `cairn check`, as the CLI reference
+    /// defines it. No template is touched, so it answers in the time the
+    /// process takes to start; what only the templates can tell (the
+    /// quotas of the stacks they fill) is reported by `build` and `plan`.
+    Check,
+    Build,
+}
+
+fn compile_reporting(
+    common: &Common,
+    to_stderr: bool,
+    stage: Stage,
+) -> Result<cairn::Compilation, i32> {
     let loaded = match input::load(
         &common.program,
         &common.params,
@@ -32,7 +47,10 @@ fn compile_reporting(common: &Common, to_stderr: bool) -> Result<cairn::Compilat
         }
     };
     let read_errors: Vec<Diagnostic> = loaded.diagnostics;
-    let mut c = cairn::compile(loaded.input);
+    let mut c = match stage {
+        Stage::Check => cairn::check_only(loaded.input),
+        Stage::Build => cairn::compile(loaded.input),
+    };
     if !read_errors.is_empty() {
         // A file that is not UTF-8 was not parsed; report that alone.
         c.diagnostics = read_errors;
@@ -79,14 +97,14 @@ fn compile_reporting(common: &Common, to_stderr: bool) -> Result<cairn::Compilat
         | super::Format::Dot
         | super::Format::Mermaid => {}
     }
-    if c.has_errors() || c.output.is_none() {
+    if c.has_errors() || (stage == Stage::Build && c.output.is_none()) {
         return Err(1);
     }
     Ok(c)
 }
 
 pub fn check(common: &Common) -> i32 {
-    match compile(common) {
+    match compile_reporting(common, false, Stage::Check) {
         Ok(_) => 0,
         Err(code) => code,
     }

@@ -10,12 +10,14 @@
 mod load;
 pub mod ready;
 pub mod reference;
+mod tables;
 #[cfg(test)]
 mod tests;
 mod types;
 pub mod walk;
 
 pub use load::load;
+pub use tables::Rows;
 pub use types::{Arg, CheckCall, EnumSchema, Export, FieldSchema, KindSchema, Type, WhenBlock};
 
 use serde_json::Value as Json;
@@ -33,8 +35,8 @@ pub struct Stdlib {
     pub enums: BTreeMap<String, EnumSchema>,
     /// Lowering templates by path relative to `stdlib/`.
     pub templates: BTreeMap<String, String>,
-    /// Tables under `stdlib/data/`, by file stem.
-    pub data: BTreeMap<String, Json>,
+    /// Tables under `stdlib/data/`, by file stem, parsed when first read.
+    pub data: BTreeMap<String, tables::Table>,
     /// The schema files themselves, for hover and go-to-definition.
     pub schema_files: Vec<(String, String)>,
 }
@@ -84,8 +86,10 @@ impl Stdlib {
             })
     }
 
+    /// A whole table. For one row of a big table, [`Stdlib::rows`] reads
+    /// less.
     pub fn table(&self, name: &str) -> Option<&Json> {
-        self.data.get(name)
+        self.data.get(name)?.json()
     }
 
     /// The template that lowers a declaration of `kind`, given its variant.
