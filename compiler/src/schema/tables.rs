@@ -101,6 +101,7 @@ impl super::Stdlib {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use crate::schema::Stdlib;
 
