@@ -18,7 +18,7 @@
 use handlebars::template::{
     BlockParam, DecoratorTemplate, HelperTemplate, Parameter, Template, TemplateElement,
 };
-use handlebars::Path as HbPath;
+use handlebars::{Path as HbPath, PathSeg};
 use std::fmt::Write as _;
 
 /// Rust source for `TEMPLATES`: `(path, constructor)` sorted by path, one
@@ -149,6 +149,23 @@ fn decorator(d: &DecoratorTemplate) -> Result<String, String> {
     ))
 }
 
+/// A relative path's segments as code: names spelt out, and the grammar's
+/// `@root` and `..` segments taken from a parsed prototype (the grammar's
+/// rule type is private); None for any other segment.
+fn segments(segs: &[PathSeg]) -> Option<Vec<String>> {
+    segs.iter()
+        .map(|s| match s {
+            PathSeg::Named(n) => Some(format!("PathSeg::Named({n:?}.to_string())")),
+            PathSeg::Ruled(r) => {
+                let rule = format!("{r:?}");
+                matches!(rule.as_str(), "path_root" | "path_up")
+                    .then(|| format!("ruled({rule:?})?"))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// The `indent_before_write` flag, the last field of the derived `Debug`.
 fn indents(debug: &str) -> bool {
     debug.ends_with("indent_before_write: true }")
@@ -157,9 +174,17 @@ fn indents(debug: &str) -> bool {
 fn parameter(p: &Parameter) -> Result<String, String> {
     Ok(match p {
         Parameter::Name(n) => format!("Parameter::Name({n:?}.to_string())"),
-        Parameter::Path(HbPath::Relative((_, raw)) | HbPath::Local((_, _, raw))) => {
-            format!("path({raw:?})?")
-        }
+        Parameter::Path(HbPath::Local((level, name, raw))) => format!(
+            "Parameter::Path(Path::Local(({level}, {name:?}.to_string(), {raw:?}.to_string())))"
+        ),
+        Parameter::Path(HbPath::Relative((segs, raw))) => match segments(segs) {
+            Some(segs) => format!(
+                "Parameter::Path(Path::Relative((vec![{}], {raw:?}.to_string())))",
+                segs.join(", ")
+            ),
+            // A segment this build cannot spell: parsed when rebuilt.
+            None => format!("path({raw:?})?"),
+        },
         Parameter::Literal(j) => format!("literal({:?})?", j.to_string()),
         Parameter::Subexpression(s) => {
             let TemplateElement::Expression(h) = s.as_element() else {

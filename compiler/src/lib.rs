@@ -81,6 +81,15 @@ fn run(input: Input, lower: bool) -> Compilation {
         default_name,
         loader,
     } = input;
+    // Parsing needs no stdlib: done first, while the CLI may still be
+    // loading it on another thread.
+    let mut diags = vec![];
+    let mut programs = vec![];
+    for f in &files {
+        let (prog, d) = syntax::parse(sources.text(*f), *f);
+        diags.extend(d);
+        programs.push(prog);
+    }
     let stdlib = match schema::Stdlib::get() {
         Ok(s) => s,
         Err(errs) => {
@@ -101,13 +110,6 @@ fn run(input: Input, lower: bool) -> Compilation {
             };
         }
     };
-    let mut diags = vec![];
-    let mut programs = vec![];
-    for f in &files {
-        let (prog, d) = syntax::parse(sources.text(*f), *f);
-        diags.extend(d);
-        programs.push(prog);
-    }
     let (expansion, d) = resolve::modules::expand(&programs, &mut sources, loader.as_ref(), stdlib);
     diags.extend(d);
     programs.extend(expansion.programs);

@@ -167,7 +167,9 @@ pub fn previous_files(out: &Path) -> Vec<String> {
 }
 
 /// Each file goes to a temporary sibling first and is renamed into place,
-/// so a reader never sees half a template.
+/// so a reader never sees half a template. A file whose bytes are already
+/// there is left alone: reading it costs less than replacing it, and its
+/// modification time keeps telling `make` and friends that nothing changed.
 fn write(files: &BTreeMap<String, String>, out: &Path) -> Result<(), String> {
     let stale: Vec<String> = previous_files(out)
         .into_iter()
@@ -175,6 +177,9 @@ fn write(files: &BTreeMap<String, String>, out: &Path) -> Result<(), String> {
         .collect();
     for (rel, text) in files {
         let dest = out.join(rel);
+        if std::fs::read(&dest).is_ok_and(|have| have == text.as_bytes()) {
+            continue;
+        }
         if let Some(parent) = dest.parent() {
             std::fs::create_dir_all(parent)
                 .map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;

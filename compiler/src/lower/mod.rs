@@ -56,7 +56,7 @@ fn registry(program: &ir::Program, stdlib: &'static Stdlib) -> Result<Handlebars
 fn registry_from_text(path: &str, stdlib: &'static Stdlib) -> Result<Handlebars<'static>, String> {
     let mut h = empty_registry(stdlib);
     for p in with_partials(std::iter::once(path), stdlib) {
-        let text = stdlib.templates.get(p).map(String::as_str).unwrap_or("");
+        let text = stdlib.templates.get(p).copied().unwrap_or("");
         h.register_template_string(p, text)
             .map_err(|e| format!("{p}: {e}"))?;
     }
@@ -91,8 +91,8 @@ fn with_partials<'a>(
         };
         for partial in partials_named(text) {
             if let Some((p, _)) = stdlib.templates.get_key_value(partial) {
-                if !wanted.contains(&p.as_str()) {
-                    wanted.push(p.as_str());
+                if !wanted.contains(p) {
+                    wanted.push(p);
                 }
             }
         }

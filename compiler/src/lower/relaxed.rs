@@ -2,31 +2,34 @@
 //! entries make them hard to avoid); this removes them before parsing.
 
 pub fn strip_trailing_commas(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    // Bytes, not chars: every byte the scan looks for is ASCII, and no byte
+    // of a multi-byte UTF-8 character is.
+    let mut out: Vec<u8> = Vec::with_capacity(s.len());
     let mut in_str = false;
     let mut escaped = false;
     // Where in `out` the last comma is, while only whitespace follows it.
     let mut comma: Option<usize> = None;
-    for c in s.chars() {
+    for &b in s.as_bytes() {
         if in_str {
             if escaped {
                 escaped = false;
-            } else if c == '\\' {
+            } else if b == b'\\' {
                 escaped = true;
-            } else if c == '"' {
+            } else if b == b'"' {
                 in_str = false;
             }
-        } else if c == '}' || c == ']' {
+        } else if b == b'}' || b == b']' {
             if let Some(at) = comma.take() {
                 out.remove(at);
             }
-        } else if !c.is_whitespace() {
-            comma = (c == ',').then_some(out.len());
-            in_str = c == '"';
+        } else if !b.is_ascii_whitespace() {
+            comma = (b == b',').then_some(out.len());
+            in_str = b == b'"';
         }
-        out.push(c);
+        out.push(b);
     }
-    out
+    // Only ASCII commas were removed, so the bytes are still UTF-8.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -39,5 +42,6 @@ mod tests {
         assert_eq!(s("[1, 2, ]"), "[1, 2 ]");
         assert_eq!(s("{\"a\": \",}\"}"), "{\"a\": \",}\"}");
         assert_eq!(s("[1,,]"), "[1,]");
+        assert_eq!(s("{\"é\": \"ü,\",\n}"), "{\"é\": \"ü,\"\n}");
     }
 }

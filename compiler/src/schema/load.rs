@@ -29,9 +29,9 @@ pub fn load(files: &[(&'static str, &'static str)]) -> Result<Stdlib, Vec<String
                     .into_iter()
                     .map(|i| (dir.clone(), path.to_string(), i)),
             );
-            lib.schema_files.push((path.to_string(), text.to_string()));
+            lib.schema_files.push((path, text));
         } else if path.ends_with(".hbs") {
-            lib.templates.insert(path.to_string(), text.to_string());
+            lib.templates.insert(path, text);
         } else if let Some(stem) = path
             .strip_prefix("data/")
             .and_then(|p| p.strip_suffix(".json"))

@@ -34,11 +34,11 @@ pub struct Stdlib {
     pub kinds: BTreeMap<String, KindSchema>,
     pub enums: BTreeMap<String, EnumSchema>,
     /// Lowering templates by path relative to `stdlib/`.
-    pub templates: BTreeMap<String, String>,
+    pub templates: BTreeMap<&'static str, &'static str>,
     /// Tables under `stdlib/data/`, by file stem, parsed when first read.
     pub data: BTreeMap<String, tables::Table>,
     /// The schema files themselves, for hover and go-to-definition.
-    pub schema_files: Vec<(String, String)>,
+    pub schema_files: Vec<(&'static str, &'static str)>,
 }
 
 impl Stdlib {
@@ -93,13 +93,17 @@ impl Stdlib {
     }
 
     /// The template that lowers a declaration of `kind`, given its variant.
-    pub fn template_for(&self, kind: &KindSchema, variant: Option<&str>) -> Option<(&str, &str)> {
+    pub fn template_for(
+        &self,
+        kind: &KindSchema,
+        variant: Option<&str>,
+    ) -> Option<(&'static str, &'static str)> {
         let path = match variant {
             Some(v) => format!("{}/{}.{v}.cfn.hbs", kind.dir, kind.name),
             None => format!("{}/{}.cfn.hbs", kind.dir, kind.name),
         };
         self.templates
-            .get_key_value(&path)
-            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .get_key_value(path.as_str())
+            .map(|(k, v)| (*k, *v))
     }
 }

@@ -13,7 +13,9 @@ use handlebars::template::{
     BlockParam, DecoratorTemplate, ExpressionSpec, ExpressionSpecBuilder, HelperTemplate,
     Parameter, Subexpression, Template, TemplateElement,
 };
+use handlebars::{Path, PathSeg};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// A rebuilt template, or why handlebars refused a piece of it.
 type Built = Result<Template, String>;
@@ -160,6 +162,24 @@ fn path(raw: &str) -> Result<Parameter, String> {
     handlebars::Path::parse(raw)
         .map(Parameter::Path)
         .map_err(|e| e.to_string())
+}
+
+/// The `@root` (`path_root`) or `..` (`path_up`) segment of a path.
+fn ruled(rule: &str) -> Result<PathSeg, String> {
+    static PROTOTYPES: OnceLock<Option<(PathSeg, PathSeg)>> = OnceLock::new();
+    let first = |raw: &str| match handlebars::Path::parse(raw).ok()? {
+        Path::Relative((segs, _)) => segs.into_iter().next(),
+        Path::Local(_) => None,
+    };
+    let found = PROTOTYPES
+        .get_or_init(|| Some((first("@root.x")?, first("../x")?)))
+        .as_ref()
+        .and_then(|(root, up)| match rule {
+            "path_root" => Some(root.clone()),
+            "path_up" => Some(up.clone()),
+            _ => None,
+        });
+    found.ok_or_else(|| format!("no path segment `{rule}`"))
 }
 
 fn literal(json: &str) -> Result<Parameter, String> {

@@ -121,7 +121,7 @@ pub fn written_default<'a>(
         .schema_files
         .iter()
         .find(|(p, _)| *p == k.file)
-        .map(|(_, t)| t.as_str())?;
+        .map(|(_, t)| *t)?;
     text.get(e.span.start as usize..e.span.end as usize)
 }
 

@@ -36,7 +36,7 @@ fn every_kind_has_its_templates_and_no_template_is_orphaned() {
         .templates
         .keys()
         .filter(|p| !p.rsplit('/').next().unwrap_or("").starts_with('_'))
-        .cloned()
+        .map(|p| p.to_string())
         .collect();
     have.sort();
     assert_eq!(have, expected);
