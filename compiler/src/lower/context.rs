@@ -20,6 +20,9 @@ pub struct Cx {
     refs: BTreeMap<String, Json>,
     /// Declarations some value refers to; only theirs are kept in `refs`.
     referred: BTreeSet<String>,
+    /// Declarations whose attributes some value reads; only theirs are kept
+    /// in `attrs` (ten thousand node groups nobody reads cost no copies).
+    read: BTreeSet<String>,
 }
 
 impl Cx {
@@ -31,6 +34,7 @@ impl Cx {
             attrs: BTreeMap::new(),
             refs: BTreeMap::new(),
             referred: BTreeSet::new(),
+            read: BTreeSet::new(),
         }
     }
 
@@ -39,7 +43,31 @@ impl Cx {
         let mut cx = Cx::new(&program.project);
         for d in &program.decls {
             for v in d.fields.values() {
-                referred_by(v, &mut cx.referred);
+                referred_by(v, &mut cx.referred, &mut cx.read);
+            }
+        }
+        for o in &program.outputs {
+            referred_by(&o.value, &mut cx.referred, &mut cx.read);
+        }
+        cx
+    }
+
+    /// A context for output values: the attributes of just the
+    /// declarations they read, from the lowered fragments.
+    pub fn for_outputs<'a>(
+        values: &[&ir::Value],
+        fragments: impl Iterator<Item = (&'a str, &'a Map<String, Json>)>,
+        project: &ir::Project,
+    ) -> Cx {
+        let mut cx = Cx::new(project);
+        let mut refs = BTreeSet::new();
+        for v in values {
+            referred_by(v, &mut refs, &mut cx.read);
+        }
+        let wanted: BTreeSet<String> = cx.read.iter().map(|d| flat(d)).collect();
+        for (decl, attrs) in fragments {
+            if wanted.contains(decl) {
+                cx.attrs.insert(decl.to_string(), attrs.clone());
             }
         }
         cx
@@ -84,7 +112,9 @@ impl Cx {
             self.refs.insert(decl.name.clone(), r);
         }
         // Keyed by the flattened name, as fragments are (`Fragment::decl`).
-        self.attrs.insert(flat(&decl.name), attrs.clone());
+        if self.read.contains(&decl.name) {
+            self.attrs.insert(flat(&decl.name), attrs.clone());
+        }
     }
 
     pub fn value(&self, v: &Value) -> Json {
@@ -158,14 +188,25 @@ impl Cx {
     }
 }
 
-/// The declarations `v` refers to, at any depth.
-fn referred_by(v: &Value, out: &mut BTreeSet<String>) {
+/// The declarations `v` refers to (`refs`) and those whose attributes it
+/// reads (`read`), at any depth.
+fn referred_by(v: &Value, refs: &mut BTreeSet<String>, read: &mut BTreeSet<String>) {
     match v {
         Value::Ref { decl, .. } => {
-            out.insert(decl.clone());
+            refs.insert(decl.clone());
         }
-        Value::List(vs) => vs.iter().for_each(|x| referred_by(x, out)),
-        Value::Map(m) => m.values().for_each(|x| referred_by(x, out)),
+        Value::Attr { decl, .. } => {
+            read.insert(decl.clone());
+        }
+        Value::Interp(parts) => {
+            for p in parts {
+                if let InterpPart::Attr { decl, .. } = p {
+                    read.insert(decl.clone());
+                }
+            }
+        }
+        Value::List(vs) => vs.iter().for_each(|x| referred_by(x, refs, read)),
+        Value::Map(m) => m.values().for_each(|x| referred_by(x, refs, read)),
         _ => {}
     }
 }

@@ -142,11 +142,13 @@ pub fn output_values<'a>(
     fragments: &[Fragment],
     project: &ir::Project,
 ) -> Vec<Json> {
-    let mut cx = context::Cx::new(project);
-    for f in fragments {
-        cx.attrs.insert(f.decl.clone(), f.attrs.clone());
-    }
-    values.map(|v| cx.value(v)).collect()
+    let values: Vec<&ir::Value> = values.collect();
+    let cx = context::Cx::for_outputs(
+        &values,
+        fragments.iter().map(|f| (f.decl.as_str(), &f.attrs)),
+        project,
+    );
+    values.into_iter().map(|v| cx.value(v)).collect()
 }
 
 fn lower_one(
