@@ -270,6 +270,49 @@ fn hover_shows_a_fields_type_default_and_doc() {
     );
 }
 
+/// While the editor is still sending changes, hover and completion are
+/// answered at once from the last analysis (or a fresh one, if the server
+/// got there first): either way the answers are right, and the change is
+/// still analysed after.
+#[test]
+fn hover_and_completion_answer_while_typing() {
+    let mut c = app();
+    c.open(CLUSTER, CLUSTER_TEXT);
+    c.diagnostics(CLUSTER);
+    for (version, typed) in [(2, "  capacity = spot\n}\n"), (3, "  disk = 80Gi\n}\n")] {
+        let typing = CLUSTER_TEXT.replace("max = 5 }\n}\n", &format!("max = 5 }}\n{typed}"));
+        c.change(CLUSTER, version, &typing);
+        let h = c.at(
+            "textDocument/hover",
+            CLUSTER,
+            &typing,
+            "instance_|types",
+            json!({}),
+        );
+        let v = h["contents"]["value"].as_str().unwrap_or_default();
+        assert!(v.contains("instance_types: list<string>"), "{h}");
+        let items = c.at(
+            "textDocument/completion",
+            CLUSTER,
+            &typing,
+            "cluster        = |",
+            json!({}),
+        );
+        let labels: Vec<&str> = items
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|i| i["label"].as_str())
+            .collect();
+        assert_eq!(labels, ["retail"], "clusters only");
+        let d = c.diagnostics(CLUSTER);
+        assert!(
+            d.iter().any(|d| d["code"] == "E0210"),
+            "the change is still checked: {d:?}"
+        );
+    }
+}
+
 #[test]
 fn completion_offers_the_fields_not_yet_set_in_a_node_group() {
     let mut c = app();
@@ -303,6 +346,14 @@ fn completion_offers_the_fields_not_yet_set_in_a_node_group() {
     // Enum members at a value, and names of the right kind.
     let text = "cluster retail {\n  network = main\n}\n\nnodegroup workers {\n  capacity = \n  cluster = \n}\n";
     c.change(CLUSTER, 2, text);
+    // A pause in typing (completion answers from the last analysis while a
+    // change waits, and `retail` was typed in this very change): the
+    // change's own diagnostics, its unfinished `capacity = `, have arrived.
+    while !c
+        .diagnostics(CLUSTER)
+        .iter()
+        .any(|d| d["code"].as_str().is_some_and(|x| x.starts_with("E00")))
+    {}
     let labels = |items: Value| -> Vec<String> {
         items
             .as_array()

@@ -3,6 +3,13 @@
 //! once), and one handler per request. The transport and the disk are the
 //! caller's (`cairn lsp` passes stdio and the file system; the tests pass
 //! memory), so this code does no I/O of its own.
+//!
+//! Each program's last analysis is kept with the texts it was made from, and
+//! a request about unchanged files reuses it. Hover and completion asked
+//! while the editor is still sending changes are answered at once from the
+//! last analysis (about the text of a few milliseconds ago: completion
+//! reads its context from the text as it is now) instead of waiting for a
+//! check of the whole program.
 
 use super::analysis::Analysis;
 use super::{complete, convert, features};
@@ -12,8 +19,10 @@ use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestI
 use lsp_types as lsp;
 use lsp_types::notification::{self as note, Notification as _};
 use lsp_types::request::{self as req, Request as _};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::Duration;
 
 /// What the server may read besides the open documents.
@@ -54,6 +63,14 @@ struct Server<'a> {
     ws: &'a dyn Workspace,
     open: BTreeMap<PathBuf, String>,
     dirty: BTreeSet<PathBuf>,
+    /// The last analysis of each file's program, with the texts it read.
+    last: RefCell<BTreeMap<PathBuf, Cached>>,
+}
+
+#[derive(Clone)]
+struct Cached {
+    files: Rc<Vec<(PathBuf, String)>>,
+    analysis: Rc<Analysis>,
 }
 
 /// Serves until the client says `exit`. Call after the initialize
@@ -64,6 +81,7 @@ pub fn serve(conn: &Connection, ws: &dyn Workspace) -> Result<(), String> {
         ws,
         open: BTreeMap::new(),
         dirty: BTreeSet::new(),
+        last: RefCell::new(BTreeMap::new()),
     };
     loop {
         let msg = if s.dirty.is_empty() {
@@ -109,7 +127,10 @@ impl Server<'_> {
         self.open.get(path).cloned().or_else(|| self.ws.read(path))
     }
 
-    fn analyse(&self, path: &Path) -> Analysis {
+    /// The files of `path`'s program, as the editor has them (open buffers
+    /// first), narrowed to the program this file belongs to by the CLI's
+    /// rule.
+    fn program_texts(&self, path: &Path) -> Vec<(PathBuf, String)> {
         let mut paths = self.ws.program_files(path);
         if !paths.iter().any(|p| p == path) {
             paths.push(path.to_path_buf());
@@ -119,14 +140,53 @@ impl Server<'_> {
             .into_iter()
             .filter_map(|p| self.text(&p).map(|t| (p, t)))
             .collect();
-        // The folder's files as the editor has them (open buffers first),
-        // narrowed to the program this file belongs to by the CLI's rule.
         let mine = crate::layout::program_of(path, &folder);
-        let files: Vec<(PathBuf, String)> = folder
+        folder
             .into_iter()
             .filter(|(p, _)| mine.contains(p))
-            .collect();
-        Analysis::new(&files, self.ws.loader())
+            .collect()
+    }
+
+    /// The analysis of `path`'s program as its files are now: the last one
+    /// when none of them changed since.
+    fn analyse(&self, path: &Path) -> Rc<Analysis> {
+        let files = self.program_texts(path);
+        if let Some(c) = self.last.borrow().get(path) {
+            if *c.files == files {
+                return c.analysis.clone();
+            }
+        }
+        // The stale analysis goes first: the new one then reuses its
+        // memory instead of faulting in as much again (a third of the
+        // time on a 5,000-line program).
+        let stale: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+        {
+            let mut last = self.last.borrow_mut();
+            for p in stale.iter().chain(std::iter::once(&path.to_path_buf())) {
+                last.remove(p);
+            }
+        }
+        let analysis = Rc::new(Analysis::new(&files, self.ws.loader()));
+        let cached = Cached {
+            files: Rc::new(files),
+            analysis: analysis.clone(),
+        };
+        let mut last = self.last.borrow_mut();
+        for (p, _) in cached.files.iter() {
+            last.insert(p.clone(), cached.clone());
+        }
+        analysis
+    }
+
+    /// For hover and completion: while changes to `path` wait to be
+    /// analysed, the last analysis answers; otherwise a current one.
+    fn recent(&self, path: &Path) -> Rc<Analysis> {
+        if self.dirty.contains(path) {
+            if let Some(c) = self.last.borrow().get(path) {
+                return c.analysis.clone();
+            }
+        }
+        self.analyse(path)
     }
 
     fn publish(&mut self) {
@@ -192,13 +252,19 @@ impl Server<'_> {
         let _ = self.conn.sender.send(Message::Response(r));
     }
 
-    /// The analysis and offset a positional request is about.
+    /// The analysis and offset a positional request is about; `quick`
+    /// takes the last analysis while changes are pending.
     fn locate(
         &self,
         doc: &lsp::TextDocumentPositionParams,
-    ) -> Option<(Analysis, crate::source::FileId, usize)> {
+        quick: bool,
+    ) -> Option<(Rc<Analysis>, crate::source::FileId, usize)> {
         let path = path_of(&doc.text_document.uri)?;
-        let a = self.analyse(&path);
+        let a = if quick {
+            self.recent(&path)
+        } else {
+            self.analyse(&path)
+        };
         let file = a.file_of(&path)?;
         let offset = convert::offset(a.text(file), doc.position);
         Some((a, file, offset))
@@ -217,23 +283,23 @@ impl Server<'_> {
         match r.method.as_str() {
             req::HoverRequest::METHOD => {
                 let p: lsp::HoverParams = params(r)?;
-                let found = self.locate(&p.text_document_position_params);
+                let found = self.locate(&p.text_document_position_params, true);
                 json(found.and_then(|(a, f, o)| features::hover(&a, f, o)))
             }
             req::GotoDefinition::METHOD => {
                 let p: lsp::GotoDefinitionParams = params(r)?;
-                let found = self.locate(&p.text_document_position_params);
+                let found = self.locate(&p.text_document_position_params, false);
                 let read = |path: &str| self.text(Path::new(path));
                 json(found.and_then(|(a, f, o)| features::definition(&a, f, o, &read)))
             }
             req::References::METHOD => {
                 let p: lsp::ReferenceParams = params(r)?;
-                let found = self.locate(&p.text_document_position);
+                let found = self.locate(&p.text_document_position, false);
                 json(found.map(|(a, f, o)| features::references(&a, f, o)))
             }
             req::Rename::METHOD => {
                 let p: lsp::RenameParams = params(r)?;
-                match self.locate(&p.text_document_position) {
+                match self.locate(&p.text_document_position, false) {
                     Some((a, f, o)) => json(features::rename(&a, f, o, &p.new_name)?),
                     None => json(None::<lsp::WorkspaceEdit>),
                 }
@@ -251,7 +317,7 @@ impl Server<'_> {
                     path_of(&p.text_document_position.text_document.uri).ok_or("not a file")?;
                 let text = self.text(&path).unwrap_or_default();
                 let offset = convert::offset(&text, p.text_document_position.position);
-                let a = self.analyse(&path);
+                let a = self.recent(&path);
                 let items = complete::complete(Some(&a), &text, offset);
                 json(lsp::CompletionResponse::Array(items))
             }
