@@ -15,14 +15,23 @@ pub fn run(
     let Some(dir) = against else {
         return super::live::plan(common, detailed, out, deploy);
     };
-    let c = match compile_beside_report(common) {
+    // The earlier build is read while the program compiles.
+    let (c, old) = std::thread::scope(|s| {
+        let old = s.spawn(|| read_build(dir));
+        let c = compile_beside_report(common);
+        let old = old
+            .join()
+            .unwrap_or_else(|_| Err("cannot read the earlier build".into()));
+        (c, old)
+    });
+    let c = match c {
         Ok(c) => c,
         Err(code) => return code,
     };
     let (Some(output), Some(program)) = (&c.output, &c.program) else {
         return 1;
     };
-    let old = match read_build(dir) {
+    let old = match old {
         Ok(files) => files,
         Err(e) => {
             eprintln!("error: {e}");
