@@ -50,7 +50,8 @@ pub struct Compilation {
     pub program: Option<ir::Program>,
     /// Declarations and what each refers to, for `cairn graph`.
     pub picture: graph::render::Picture,
-    /// The syntax tree of each input file (for the editor's positions).
+    /// The syntax tree of each input file (for the editor's positions), from
+    /// [`check_only`]; [`compile`] frees the trees before lowering instead.
     pub trees: Vec<(FileId, syntax::ast::Program)>,
 }
 
@@ -148,6 +149,18 @@ fn run(input: Input, lower: bool) -> Compilation {
     }
     let (program, d) = check::check(&resolved, &order, stdlib, &param_values, &default_name);
     diags.extend(d);
+    // Module instances follow the input files; only the files' own trees
+    // are kept, and only for the editor: a build frees the syntax trees
+    // and the resolution before lowering, a third of a large program's
+    // memory, since everything after reads the checked program.
+    drop(resolved);
+    drop(order);
+    let trees = if lower {
+        drop(programs);
+        vec![]
+    } else {
+        files.iter().copied().zip(programs).collect()
+    };
     let mut output = None;
     if lower && !diagnostics::has_errors(&diags) {
         let (fragments, d) = lower::lower(&program, stdlib);
@@ -162,9 +175,6 @@ fn run(input: Input, lower: bool) -> Compilation {
     if diagnostics::has_errors(&diags) {
         output = None;
     }
-    // Module instances follow the input files; only the files' own trees
-    // are kept.
-    let trees = files.iter().copied().zip(programs).collect();
     Compilation {
         sources,
         diagnostics: diags,
