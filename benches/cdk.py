@@ -7,7 +7,7 @@ synthesized by the AWS CDK (benches/cdk/app.js), in one run.
 aws-cdk-lib is installed from npm into a scratch folder (benches/.cdk,
 ignored by git), never as a dependency of the project. Both run as whole
 processes, as a user runs them: `node app.js` with CDK_OUTDIR (no CDK CLI,
-no credentials) and the release `cairn build`. Target: CDK / Cairn >= 300.
+no credentials) and the release `cairn build`. Target (issue 17): CDK / Cairn >= 800.
 """
 import argparse
 import os
