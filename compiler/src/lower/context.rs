@@ -143,16 +143,7 @@ impl Cx {
                     SecretStore::Ssm => "ssm",
                     SecretStore::SecretsManager => "secrets_manager",
                 };
-                let arn = match store {
-                    "ssm" => {
-                        let path = if name.starts_with('/') { name.clone() } else { format!("/{name}") };
-                        format!("arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter{path}")
-                    }
-                    // Secrets Manager appends six random characters to a
-                    // secret's ARN; `-??????` matches exactly those.
-                    _ => format!("arn:${{AWS::Partition}}:secretsmanager:${{AWS::Region}}:${{AWS::AccountId}}:secret:{name}-??????"),
-                };
-                json!({ "secret": { "store": store, "name": name, "arn": { "Fn::Sub": arn } } })
+                super::secrets::context(store, name)
             }
             Value::Interp(parts) => self.sub(parts),
         }

@@ -12,6 +12,7 @@
 mod context;
 mod helpers;
 mod relaxed;
+mod secrets;
 
 use crate::diagnostics::{codes, Diagnostic};
 use crate::ir;

@@ -1,0 +1,123 @@
+//! What a template writes for `ssm("...")` and `secrets_manager("...")`:
+//! the reference a container or an App Runner service reads the secret
+//! by, and the resource an IAM policy grants, which are not the same.
+//!
+//! Secrets Manager names a secret's ARN `...:secret:<name>-<6 random
+//! characters>`, unknown until the secret exists. So a policy grants
+//! `<name>-??????` (the wildcard is for IAM only), while the reference is
+//! the partial ARN `...:secret:<name>`, which Secrets Manager resolves, and
+//! keeps what follows a colon: `mysql:password::` reads one JSON key. A
+//! full ARN is used as written, in both places.
+
+use serde_json::{json, Value as Json};
+
+/// `{ "store", "name", "ref", "policy" }` for the template context.
+pub fn context(store: &str, name: &str) -> Json {
+    let (reference, policy) = match store {
+        "ssm" => ssm(name),
+        _ => secrets_manager(name),
+    };
+    json!({ "secret": { "store": store, "name": name, "ref": reference, "policy": policy } })
+}
+
+const PREFIX: &str = "arn:${AWS::Partition}";
+
+fn sub(text: String) -> Json {
+    json!({ "Fn::Sub": text })
+}
+
+fn ssm(name: &str) -> (Json, Json) {
+    if name.starts_with("arn:") {
+        return (json!(name), json!(name));
+    }
+    let path = if name.starts_with('/') {
+        name.to_string()
+    } else {
+        format!("/{name}")
+    };
+    let arn = format!("{PREFIX}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter{path}");
+    (sub(arn.clone()), sub(arn))
+}
+
+fn secrets_manager(name: &str) -> (Json, Json) {
+    if name.starts_with("arn:") {
+        // arn:partition:secretsmanager:region:account:secret:name[:key:stage:version]
+        let base: Vec<&str> = name.splitn(8, ':').take(7).collect();
+        let base = base.join(":");
+        let secret = base.rsplit(':').next().unwrap_or("");
+        let policy = if has_random_suffix(secret) {
+            base.clone()
+        } else {
+            format!("{base}-??????")
+        };
+        return (json!(name), json!(policy));
+    }
+    // A secret's name has no colon: one starts the JSON key and version.
+    let (secret, rest) = match name.split_once(':') {
+        Some((s, r)) => (s, format!(":{r}")),
+        None => (name, String::new()),
+    };
+    let arn =
+        format!("{PREFIX}:secretsmanager:${{AWS::Region}}:${{AWS::AccountId}}:secret:{secret}");
+    (sub(format!("{arn}{rest}")), sub(format!("{arn}-??????")))
+}
+
+/// `mysql-AbC123`: ends with the six characters Secrets Manager appends.
+fn has_random_suffix(secret: &str) -> bool {
+    secret.rsplit_once('-').is_some_and(|(head, tail)| {
+        !head.is_empty() && tail.len() == 6 && tail.chars().all(|c| c.is_ascii_alphanumeric())
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn refs(store: &str, name: &str) -> (String, String) {
+        let c = context(store, name);
+        let text = |v: &Json| match v {
+            Json::String(s) => s.clone(),
+            other => other["Fn::Sub"].as_str().unwrap_or_default().to_string(),
+        };
+        (text(&c["secret"]["ref"]), text(&c["secret"]["policy"]))
+    }
+
+    #[test]
+    fn a_secret_name_is_read_by_its_partial_arn_and_granted_with_a_wildcard() {
+        let (r, p) = refs("secrets_manager", "mysql");
+        assert!(r.ends_with(":secret:mysql"), "{r}");
+        assert!(!r.contains('?'), "a `?` cannot be in a reference: {r}");
+        assert!(p.ends_with(":secret:mysql-??????"), "{p}");
+    }
+
+    #[test]
+    fn a_json_key_is_kept_in_the_reference_and_left_out_of_the_policy() {
+        let (r, p) = refs("secrets_manager", "demo/mysql:password::");
+        assert!(r.ends_with(":secret:demo/mysql:password::"), "{r}");
+        assert!(p.ends_with(":secret:demo/mysql-??????"), "{p}");
+    }
+
+    #[test]
+    fn a_full_arn_is_used_as_written() {
+        let arn = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:mysql-AbC123";
+        assert_eq!(refs("secrets_manager", arn), (arn.into(), arn.into()));
+        let keyed = format!("{arn}:password::");
+        assert_eq!(refs("secrets_manager", &keyed), (keyed.clone(), arn.into()));
+        let partial = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:mysql";
+        assert_eq!(
+            refs("secrets_manager", partial),
+            (partial.into(), format!("{partial}-??????"))
+        );
+        let param = "arn:aws:ssm:eu-west-1:111122223333:parameter/app/db";
+        assert_eq!(refs("ssm", param), (param.into(), param.into()));
+    }
+
+    #[test]
+    fn ssm_names_become_parameter_arns() {
+        let (r, p) = refs("ssm", "app/db");
+        assert!(r.ends_with(":parameter/app/db"), "{r}");
+        assert_eq!(r, p);
+        assert!(refs("ssm", "/app/db").0.ends_with(":parameter/app/db"));
+    }
+}
