@@ -12,6 +12,7 @@ pub(crate) mod expr;
 mod fields;
 mod instances;
 mod lit;
+mod requires;
 pub mod rules;
 
 use crate::diagnostics::{closest, Diagnostic};

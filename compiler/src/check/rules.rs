@@ -34,6 +34,7 @@ pub const RULES: &[&str] = &[
     "cron_expression",
     "first_with",
     "name_shape",
+    "requires",
 ];
 
 pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
@@ -70,6 +71,12 @@ pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
         ("first_with", [Arg::Path(g), Arg::Path(o), Arg::List(ps), Arg::Path(k)]) => {
             first_with(cx, decl, g, o, ps, k)
         }
+        ("requires", [Arg::Path(f), Arg::Path(o), Arg::Path(m)]) => match m.as_slice() {
+            [member] => super::requires::requires(cx, decl, f, o, member),
+            _ => cx
+                .diags
+                .push(internal(decl, "`requires` takes one enum member")),
+        },
         _ => cx.diags.push(internal(
             decl,
             &format!(
