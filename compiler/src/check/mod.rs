@@ -14,6 +14,7 @@ mod instances;
 mod lit;
 mod requires;
 pub mod rules;
+mod target;
 
 use crate::diagnostics::{closest, Diagnostic};
 use crate::graph::{Order, PROJECT};

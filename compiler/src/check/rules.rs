@@ -69,7 +69,10 @@ pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
             name_shape(cx, decl, p, *lo, *hi, extra)
         }
         ("first_with", [Arg::Path(g), Arg::Path(o), Arg::List(ps), Arg::Path(k)]) => {
-            first_with(cx, decl, g, o, ps, k)
+            super::target::first_with(cx, decl, g, o, ps, k, None)
+        }
+        ("first_with", [Arg::Path(g), Arg::Path(o), Arg::List(ps), Arg::Path(k), Arg::Path(c)]) => {
+            super::target::first_with(cx, decl, g, o, ps, k, Some(c))
         }
         ("requires", [Arg::Path(f), Arg::Path(o), Arg::Path(m)]) => match m.as_slice() {
             [member] => super::requires::requires(cx, decl, f, o, member),
@@ -836,7 +839,7 @@ fn exactly_one(cx: &mut Checker<'_>, decl: &Decl, a: &[String], b: &[String]) {
 
 /// The values at a path, following references into other declarations and
 /// fanning out over lists: `task.volumes.efs.network`.
-fn follow(cx: &Checker<'_>, decl: &Decl, path: &[String]) -> Vec<Value> {
+pub(super) fn follow(cx: &Checker<'_>, decl: &Decl, path: &[String]) -> Vec<Value> {
     let mut values = vec![Value::Map(decl.fields.clone())];
     for seg in path {
         let mut next = vec![];
@@ -961,74 +964,7 @@ fn one_cron(cx: &mut Checker<'_>, decl: &Decl, p: &[String], s: &str) {
     }
 }
 
-/// `first_with(guard, out, [paths], key)`: when `guard` is set, the first
-/// object reached through `paths` whose `key` is set becomes
-/// `derived.<out>` (a load balancer's target: the first container with a
-/// port); when there is none, that is an error.
-fn first_with(
-    cx: &mut Checker<'_>,
-    decl: &mut Decl,
-    guard: &[String],
-    out: &[String],
-    paths: &[Arg],
-    key: &[String],
-) {
-    if !matches!(get(decl, guard), Some(v) if *v != Value::Null) {
-        return;
-    }
-    let key = dotted(key);
-    let mut found = None;
-    for p in paths {
-        let Arg::Path(p) = p else { continue };
-        for v in follow(cx, decl, p) {
-            if let Value::Map(m) = v {
-                if m.get(&key).is_some_and(|x| *x != Value::Null) && found.is_none() {
-                    let obj: serde_json::Map<String, Json> = m
-                        .iter()
-                        .filter_map(|(k, x)| scalar_json(x).map(|j| (k.clone(), j)))
-                        .collect();
-                    found = Some(Json::Object(obj));
-                }
-            }
-        }
-    }
-    match found {
-        Some(j) => {
-            decl.derived.insert(dotted(out), j);
-        }
-        None => {
-            let via: Vec<String> = paths
-                .iter()
-                .filter_map(|p| {
-                    if let Arg::Path(p) = p {
-                        Some(format!("`{}`", dotted(p)))
-                    } else {
-                        None
-                    }
-                })
-                .collect();
-            cx.diags.push(
-                Diagnostic::error(
-                    codes::FIELD_REQUIRED_BY,
-                    format!(
-                        "`{}` needs {} with a `{key}`",
-                        dotted(guard),
-                        via.join(" or ")
-                    ),
-                )
-                .label(
-                    span_of(decl, guard),
-                    format!("nothing reached through {} has a `{key}`", via.join(" or ")),
-                )
-                .help(format!(
-                    "set `{key}` on the container that should receive the traffic"
-                )),
-            );
-        }
-    }
-}
-
-fn scalar_json(v: &Value) -> Option<Json> {
+pub(super) fn scalar_json(v: &Value) -> Option<Json> {
     Some(match v {
         Value::Str(s) => json!(s),
         Value::Int(n) => json!(n),
