@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,9 @@ import tempfile
 import time
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import cdk_scratch, peak_mb, scale_program  # noqa: E402
+
 ap = argparse.ArgumentParser()
 ap.add_argument("--runs", type=int, default=40)
 ap.add_argument("--cdk-runs", type=int, default=5)
@@ -42,9 +44,6 @@ args = ap.parse_args()
 subprocess.run(["cargo", "build", "--release", "-q", "-p", "cairn"], cwd=root, check=True)
 cairn = os.path.join(root, "target", "release", "cairn")
 retail = os.path.join(root, "examples", "retail")
-PROBE = ("import resource,subprocess,sys; subprocess.run(sys.argv[1:], check=True, "
-         "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
-         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
 
 
 def timed(cmd, runs, env=None, cwd=None):
@@ -57,19 +56,6 @@ def timed(cmd, runs, env=None, cwd=None):
         subprocess.run(cmd, check=True, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append((time.perf_counter() - t0) * 1000)
     return statistics.median(times), peak_mb(cmd, env, cwd)
-
-
-def peak_mb(cmd, env=None, cwd=None):
-    """Peak RSS of `cmd`. GNU time forks a small C process; Python's own
-    probe is kept as a fallback, but the forked copy of the interpreter
-    counts there (4 MB more than cairn's own peak)."""
-    if os.path.exists("/usr/bin/time"):
-        with tempfile.NamedTemporaryFile("r") as f:
-            subprocess.run(["/usr/bin/time", "-o", f.name, "-f", "%M"] + cmd, check=True, env=env, cwd=cwd,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            return int(f.read().split()[-1]) / 1024
-    return int(subprocess.run([sys.executable, "-c", PROBE] + cmd, check=True, env=env, cwd=cwd,
-                              capture_output=True, text=True).stdout) / 1024
 
 
 rows = []
@@ -91,25 +77,11 @@ plan_ms, _ = timed([cairn, "plan", retail, "--against", os.path.join(retail, "de
 row("cairn plan examples/retail --against", f"{plan_ms:.2f} ms", "<= 4 ms", plan_ms <= 4)
 
 if not args.quick:
-    scratch = os.path.join(root, "benches", ".cdk")
-    if not os.path.exists(os.path.join(scratch, "node_modules", "aws-cdk-lib")):
-        os.makedirs(scratch, exist_ok=True)
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error",
-                        "--prefix", scratch, "aws-cdk-lib@2.276.0", "constructs@10"], check=True)
-    shutil.copy(os.path.join(root, "benches", "cdk", "app.js"), os.path.join(scratch, "app.js"))
+    scratch = cdk_scratch()
     cdk_out = tempfile.mkdtemp(prefix="cdk-out-")
     cdk_ms, cdk_mb = timed(["node", "app.js"], args.cdk_runs, env=dict(os.environ, CDK_OUTDIR=cdk_out), cwd=scratch)
     row("CDK synth, same infrastructure", f"{cdk_ms / 1000:.2f} s, {cdk_mb:.0f} MB", "", True)
     row("CDK synth / cairn build", f"{cdk_ms / build_ms:.0f}x", ">= 800x", cdk_ms / build_ms >= 800)
-
-
-def scale_program(n):
-    parts = ['network main {\n  zones = 3\n}\n\ncluster shop {\n  network = main\n'
-             '  admins  = ["arn:aws:iam::111122223333:role/admin"]\n}\n']
-    for i in range(n):
-        parts.append(f'\nnodegroup pool_{i} {{\n  cluster        = shop\n  instance_types = ["m5.large"]\n'
-                     f'  scaling        = {{ min = 1, max = 5 }}\n}}\n')
-    return "".join(parts)
 
 
 sizes = [1000, 10000] + ([] if args.quick else [40000])

@@ -11,8 +11,6 @@ no credentials) and the release `cairn build`. Target (issue 17): CDK / Cairn >=
 """
 import argparse
 import os
-import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -24,12 +22,10 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--runs", type=int, default=10)
 args = ap.parse_args()
 
-scratch = os.path.join(root, "benches", ".cdk")
-if not os.path.exists(os.path.join(scratch, "node_modules", "aws-cdk-lib")):
-    os.makedirs(scratch, exist_ok=True)
-    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error",
-                    "--prefix", scratch, "aws-cdk-lib@2.276.0", "constructs@10"], check=True)
-shutil.copy(os.path.join(root, "benches", "cdk", "app.js"), os.path.join(scratch, "app.js"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import cdk_scratch, peak_mb  # noqa: E402
+
+scratch = cdk_scratch()
 subprocess.run(["cargo", "build", "--release", "-q", "-p", "cairn"], cwd=root, check=True)
 cairn = os.path.join(root, "target", "release", "cairn")
 
@@ -41,11 +37,7 @@ def timed(cmd, env=None, cwd=None, runs=args.runs):
         t0 = time.perf_counter()
         subprocess.run(cmd, check=True, env=env, cwd=cwd, stdout=subprocess.DEVNULL)
         times.append((time.perf_counter() - t0) * 1000)
-    probe = ("import resource,subprocess,sys; subprocess.run(sys.argv[1:], check=True, "
-             "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    peak = int(subprocess.run([sys.executable, "-c", probe] + cmd, check=True, env=env, cwd=cwd,
-                              capture_output=True, text=True).stdout)
-    return statistics.median(times), peak / 1024
+    return statistics.median(times), peak_mb(cmd, env, cwd)
 
 
 out = tempfile.mkdtemp(prefix="cdk-out-")

@@ -24,13 +24,8 @@ subprocess.run(["cargo", "build", "--release", "-q", "-p", "cairn"], cwd=root, c
 binary = os.path.join(root, "target/release/cairn")
 
 
-def program(n):
-    parts = ['network main {\n  zones = 3\n}\n\ncluster shop {\n  network = main\n'
-             '  admins  = ["arn:aws:iam::111122223333:role/admin"]\n}\n']
-    for i in range(n):
-        parts.append(f'\nnodegroup pool_{i} {{\n  cluster        = shop\n  instance_types = ["m5.large"]\n'
-                     f'  scaling        = {{ min = 1, max = 5 }}\n}}\n')
-    return "".join(parts)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import scale_program as program  # noqa: E402
 
 
 probe = ("import resource,subprocess,sys,time; t=time.perf_counter(); "
