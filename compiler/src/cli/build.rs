@@ -113,9 +113,9 @@ pub fn check(common: &Common) -> i32 {
     }
 }
 
-/// The process ends with this command: freeing a program's trees, IR and
-/// templates one allocation at a time would cost a tenth of a small build
-/// and seconds of a large one, for memory the OS takes back at once.
+/// The process ends with this command: freeing a large program's trees, IR
+/// and templates one allocation at a time costs time for memory the OS
+/// takes back at once anyway.
 fn exiting<T>(done: T) {
     std::mem::forget(done);
 }
