@@ -7,7 +7,8 @@
 //! `<name>-??????` (the wildcard is for IAM only), while the reference is
 //! the partial ARN `...:secret:<name>`, which Secrets Manager resolves, and
 //! keeps what follows a colon: `mysql:password::` reads one JSON key. A
-//! full ARN is used as written, in both places.
+//! full ARN is read as written and granted as written (and, when its name
+//! ends like the six characters, also as the partial ARN it may be).
 
 use serde_json::{json, Value as Json};
 
@@ -45,12 +46,14 @@ fn secrets_manager(name: &str) -> (Json, Json) {
         let base: Vec<&str> = name.splitn(8, ':').take(7).collect();
         let base = base.join(":");
         let secret = base.rsplit(':').next().unwrap_or("");
+        // `shared/key-AbC123` may be a full ARN, or a partial one of a
+        // secret whose own name ends in six letters; both are granted.
         let policy = if has_random_suffix(secret) {
-            base.clone()
+            json!([base.clone(), format!("{base}-??????")])
         } else {
-            format!("{base}-??????")
+            json!(format!("{base}-??????"))
         };
-        return (json!(name), json!(policy));
+        return (json!(name), policy);
     }
     // A secret's name has no colon: one starts the JSON key and version.
     let (secret, rest) = match name.split_once(':') {
@@ -78,6 +81,11 @@ mod tests {
         let c = context(store, name);
         let text = |v: &Json| match v {
             Json::String(s) => s.clone(),
+            Json::Array(items) => items
+                .iter()
+                .filter_map(Json::as_str)
+                .collect::<Vec<_>>()
+                .join(" "),
             other => other["Fn::Sub"].as_str().unwrap_or_default().to_string(),
         };
         (text(&c["secret"]["ref"]), text(&c["secret"]["policy"]))
@@ -101,9 +109,10 @@ mod tests {
     #[test]
     fn a_full_arn_is_used_as_written() {
         let arn = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:mysql-AbC123";
-        assert_eq!(refs("secrets_manager", arn), (arn.into(), arn.into()));
+        let both = format!("{arn} {arn}-??????");
+        assert_eq!(refs("secrets_manager", arn), (arn.into(), both.clone()));
         let keyed = format!("{arn}:password::");
-        assert_eq!(refs("secrets_manager", &keyed), (keyed.clone(), arn.into()));
+        assert_eq!(refs("secrets_manager", &keyed), (keyed.clone(), both));
         let partial = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:mysql";
         assert_eq!(
             refs("secrets_manager", partial),
