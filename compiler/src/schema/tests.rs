@@ -157,3 +157,36 @@ fn every_kind_and_field_is_documented() {
         }
     }
 }
+
+#[test]
+fn every_table_parses_and_its_index_agrees_with_it() {
+    let lib = lib();
+    let mut indexed = 0;
+    for (name, table) in &lib.data {
+        assert_eq!(table.validate(), Ok(()), "{name}");
+        let Some(whole) = table.json() else {
+            panic!("{name} does not parse")
+        };
+        let Some(rows) = whole.get("rows").and_then(|r| r.as_object()) else {
+            assert!(lib.rows(name).is_none(), "{name} has no rows");
+            continue;
+        };
+        let Some(index) = lib.rows(name) else {
+            panic!("{name} has rows but no index")
+        };
+        assert_eq!(index.keys().count(), rows.len(), "{name}");
+        for (k, v) in rows {
+            assert_eq!(index.get(k).as_ref(), Some(v), "{name}: {k}");
+        }
+        for (k, v) in whole.as_object().into_iter().flatten() {
+            if k != "rows" {
+                assert_eq!(lib.fact(name, k), Some(v), "{name}: {k}");
+            }
+        }
+        indexed += 1;
+    }
+    assert!(indexed >= 4, "only {indexed} tables with rows");
+    let types = lib.rows("instance_types");
+    assert!(types.is_some_and(|t| t.get("m5.large").is_some()));
+    assert!(types.is_some_and(|t| t.get("m5.huge").is_none()));
+}
