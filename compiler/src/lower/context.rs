@@ -23,6 +23,8 @@ pub struct Cx {
     /// Declarations whose attributes some value reads; only theirs are kept
     /// in `attrs` (ten thousand node groups nobody reads cost no copies).
     read: BTreeSet<String>,
+    /// What secrets lower to (`data/secret_stores.json`).
+    secrets: Option<super::secrets::Stores>,
 }
 
 impl Cx {
@@ -35,12 +37,16 @@ impl Cx {
             refs: BTreeMap::new(),
             referred: BTreeSet::new(),
             read: BTreeSet::new(),
+            secrets: None,
         }
     }
 
     /// A context for `program`'s declarations, knowing which are referred to.
-    pub fn for_program(program: &ir::Program) -> Cx {
+    pub fn for_program(program: &ir::Program, stdlib: &crate::schema::Stdlib) -> Cx {
         let mut cx = Cx::new(&program.project);
+        cx.secrets = stdlib
+            .table("secret_stores")
+            .and_then(super::secrets::Stores::of);
         for d in &program.decls {
             for v in d.fields.values() {
                 referred_by(v, &mut cx.referred, &mut cx.read);
@@ -143,7 +149,12 @@ impl Cx {
                     SecretStore::Ssm => "ssm",
                     SecretStore::SecretsManager => "secrets_manager",
                 };
-                super::secrets::context(store, name)
+                // Outputs cannot hold secrets (E0207), so only declarations'
+                // contexts, which have the stores, reach here.
+                match &self.secrets {
+                    Some(s) => s.context(store, name),
+                    None => Json::Null,
+                }
             }
             Value::Interp(parts) => self.sub(parts),
         }

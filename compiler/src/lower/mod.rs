@@ -123,7 +123,7 @@ pub fn lower(program: &ir::Program, stdlib: &'static Stdlib) -> (Vec<Fragment>, 
             )
         }
     };
-    let mut cx = context::Cx::for_program(program);
+    let mut cx = context::Cx::for_program(program, stdlib);
     let mut out = vec![];
     for decl in &program.decls {
         match lower_one(decl, stdlib, &hb, &cx) {

@@ -10,66 +10,110 @@
 //! full ARN is read as written and granted as written (and, when its name
 //! ends like the six characters, also as the partial ARN it may be).
 
+//!
+//! The ARN formats and the suffix's length are facts of the two services,
+//! read from `stdlib/data/secret_stores.json`; the two stores themselves
+//! are the language's (`ssm`, `secrets_manager`).
+
 use serde_json::{json, Value as Json};
 
-/// `{ "store", "name", "ref", "policy" }` for the template context.
-pub fn context(store: &str, name: &str) -> Json {
-    let (reference, policy) = match store {
-        "ssm" => ssm(name),
-        _ => secrets_manager(name),
-    };
-    json!({ "secret": { "store": store, "name": name, "ref": reference, "policy": policy } })
+/// The facts `data/secret_stores.json` gives.
+#[derive(Clone, Debug)]
+pub struct Stores {
+    parameter_arn: String,
+    secret_arn: String,
+    suffix_len: usize,
+    arn_fields: usize,
 }
 
-const PREFIX: &str = "arn:${AWS::Partition}";
+impl Stores {
+    /// None when the table lacks a fact (a stdlib bug this module's tests
+    /// catch); secrets then lower to null, which a template reading them
+    /// reports as an internal error, never as a wrong ARN.
+    pub fn of(table: &Json) -> Option<Stores> {
+        let text = |store: &str, key: &str| table.get(store)?.get(key)?.as_str().map(String::from);
+        let num = |key: &str| {
+            table
+                .get("secrets_manager")?
+                .get(key)?
+                .as_u64()
+                .map(|n| n as usize)
+        };
+        Some(Stores {
+            parameter_arn: text("ssm", "parameter_arn")?,
+            secret_arn: text("secrets_manager", "secret_arn")?,
+            suffix_len: num("random_suffix_length")?,
+            arn_fields: num("arn_fields")?,
+        })
+    }
+
+    /// `{ "store", "name", "ref", "policy" }` for the template context.
+    pub fn context(&self, store: &str, name: &str) -> Json {
+        let (reference, policy) = match store {
+            "ssm" => self.ssm(name),
+            _ => self.secrets_manager(name),
+        };
+        json!({ "secret": { "store": store, "name": name, "ref": reference, "policy": policy } })
+    }
+
+    fn ssm(&self, name: &str) -> (Json, Json) {
+        if name.starts_with("arn:") {
+            return (json!(name), json!(name));
+        }
+        let path = if name.starts_with('/') {
+            name.to_string()
+        } else {
+            format!("/{name}")
+        };
+        let arn = format!("{}{path}", self.parameter_arn);
+        (sub(arn.clone()), sub(arn))
+    }
+
+    /// `-??????`: matches the random characters in an IAM policy.
+    fn wildcard(&self) -> String {
+        format!("-{}", "?".repeat(self.suffix_len))
+    }
+
+    fn secrets_manager(&self, name: &str) -> (Json, Json) {
+        let any = self.wildcard();
+        if name.starts_with("arn:") {
+            // arn:partition:secretsmanager:region:account:secret:name[:key:stage:version]
+            let base: Vec<&str> = name
+                .splitn(self.arn_fields + 1, ':')
+                .take(self.arn_fields)
+                .collect();
+            let base = base.join(":");
+            let secret = base.rsplit(':').next().unwrap_or("");
+            // `shared/key-AbC123` may be a full ARN, or a partial one of a
+            // secret whose own name ends in six letters; both are granted.
+            let policy = if self.has_random_suffix(secret) {
+                json!([base.clone(), format!("{base}{any}")])
+            } else {
+                json!(format!("{base}{any}"))
+            };
+            return (json!(name), policy);
+        }
+        // A secret's name has no colon: one starts the JSON key and version.
+        let (secret, rest) = match name.split_once(':') {
+            Some((s, r)) => (s, format!(":{r}")),
+            None => (name, String::new()),
+        };
+        let arn = format!("{}{secret}", self.secret_arn);
+        (sub(format!("{arn}{rest}")), sub(format!("{arn}{any}")))
+    }
+
+    /// `mysql-AbC123`: ends with the characters Secrets Manager appends.
+    fn has_random_suffix(&self, secret: &str) -> bool {
+        secret.rsplit_once('-').is_some_and(|(head, tail)| {
+            !head.is_empty()
+                && tail.len() == self.suffix_len
+                && tail.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+    }
+}
 
 fn sub(text: String) -> Json {
     json!({ "Fn::Sub": text })
-}
-
-fn ssm(name: &str) -> (Json, Json) {
-    if name.starts_with("arn:") {
-        return (json!(name), json!(name));
-    }
-    let path = if name.starts_with('/') {
-        name.to_string()
-    } else {
-        format!("/{name}")
-    };
-    let arn = format!("{PREFIX}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter{path}");
-    (sub(arn.clone()), sub(arn))
-}
-
-fn secrets_manager(name: &str) -> (Json, Json) {
-    if name.starts_with("arn:") {
-        // arn:partition:secretsmanager:region:account:secret:name[:key:stage:version]
-        let base: Vec<&str> = name.splitn(8, ':').take(7).collect();
-        let base = base.join(":");
-        let secret = base.rsplit(':').next().unwrap_or("");
-        // `shared/key-AbC123` may be a full ARN, or a partial one of a
-        // secret whose own name ends in six letters; both are granted.
-        let policy = if has_random_suffix(secret) {
-            json!([base.clone(), format!("{base}-??????")])
-        } else {
-            json!(format!("{base}-??????"))
-        };
-        return (json!(name), policy);
-    }
-    // A secret's name has no colon: one starts the JSON key and version.
-    let (secret, rest) = match name.split_once(':') {
-        Some((s, r)) => (s, format!(":{r}")),
-        None => (name, String::new()),
-    };
-    let arn =
-        format!("{PREFIX}:secretsmanager:${{AWS::Region}}:${{AWS::AccountId}}:secret:{secret}");
-    (sub(format!("{arn}{rest}")), sub(format!("{arn}-??????")))
-}
-
-/// `mysql-AbC123`: ends with the six characters Secrets Manager appends.
-fn has_random_suffix(secret: &str) -> bool {
-    secret.rsplit_once('-').is_some_and(|(head, tail)| {
-        !head.is_empty() && tail.len() == 6 && tail.chars().all(|c| c.is_ascii_alphanumeric())
-    })
 }
 
 #[cfg(test)]
@@ -78,7 +122,12 @@ mod tests {
     use super::*;
 
     fn refs(store: &str, name: &str) -> (String, String) {
-        let c = context(store, name);
+        let table = crate::schema::Stdlib::get()
+            .ok()
+            .and_then(|l| l.table("secret_stores"));
+        let stores = table.and_then(Stores::of);
+        assert!(stores.is_some(), "data/secret_stores.json gives every fact");
+        let c = stores.map_or(Json::Null, |s| s.context(store, name));
         let text = |v: &Json| match v {
             Json::String(s) => s.clone(),
             Json::Array(items) => items
