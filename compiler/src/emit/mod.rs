@@ -20,6 +20,7 @@ use crate::diagnostics::{codes, Diagnostic};
 use crate::ir;
 use crate::lower::{self, Fragment};
 use crate::schema::Stdlib;
+use serde_json::value::RawValue;
 use serde_json::{json, Map, Value as Json};
 use std::collections::BTreeMap;
 
@@ -43,7 +44,8 @@ pub struct StackInfo {
 
 /// Every declaration's resources, before they are given to stacks.
 struct Collected {
-    resources: Map<String, Json>,
+    /// Still as rendered: each is parsed when its stack is written.
+    resources: BTreeMap<String, Box<RawValue>>,
     /// Logical ID -> the index of the fragment that made it first.
     owner: BTreeMap<String, usize>,
     by_decl: BTreeMap<String, Vec<String>>,
@@ -68,11 +70,8 @@ pub fn emit(
         &fragments,
         &program.project,
     );
-    let mut fragments = fragments;
-    declaration_tags(program, &mut fragments, stdlib);
     let names: Vec<String> = fragments.iter().map(|f| f.decl.clone()).collect();
     let (mut c, weights, mut diags) = collect(fragments, &names, &spans);
-    tags::apply(&mut c.resources, &program.project.tags, stdlib);
     let mut outputs: Vec<(String, Json)> = std::mem::take(&mut c.manifest_outputs)
         .into_iter()
         .collect();
@@ -101,40 +100,17 @@ pub fn emit(
         })
         .collect();
     let runs = split::partition(&items, budget);
+    let tagging = tags::Tagging::new(program, stdlib);
     let parts = stacks::Parts {
         program,
         stdlib,
         spans: &spans,
         items: &items,
         runs: &runs,
+        tagging: &tagging,
     };
     let out = stacks::assemble(&parts, c, outputs, &mut diags);
     (out, diags)
-}
-
-/// A kind whose schema has a `tags` map field puts those tags on every
-/// taggable resource of the declaration, in each type's form; tags the
-/// template sets win, and project tags fill in the keys left (applied after).
-fn declaration_tags(program: &ir::Program, fragments: &mut [Fragment], stdlib: &Stdlib) {
-    let by_name: BTreeMap<String, &ir::Decl> = program
-        .decls
-        .iter()
-        .map(|d| (crate::names::flat(&d.name), d))
-        .collect();
-    for f in fragments.iter_mut() {
-        let Some(ir::Value::Map(m)) = by_name.get(&f.decl).and_then(|d| d.fields.get("tags"))
-        else {
-            continue;
-        };
-        let tags: BTreeMap<String, String> = m
-            .iter()
-            .filter_map(|(k, v)| match v {
-                ir::Value::Str(s) => Some((k.clone(), s.clone())),
-                _ => None,
-            })
-            .collect();
-        tags::apply(&mut f.resources, &tags, stdlib);
-    }
 }
 
 /// Resources of every fragment in one map, each with the declaration that
@@ -145,7 +121,7 @@ fn collect(
     spans: &BTreeMap<String, crate::source::Span>,
 ) -> (Collected, Vec<(u64, u64)>, Vec<Diagnostic>) {
     let mut c = Collected {
-        resources: Map::new(),
+        resources: BTreeMap::new(),
         owner: BTreeMap::new(),
         by_decl: BTreeMap::new(),
         manifests: BTreeMap::new(),
@@ -164,7 +140,7 @@ fn collect(
                 // Two declarations may lower to the same shared resource (a
                 // cluster's CSI add-on for two storage classes); identical
                 // definitions are one resource, the first maker's.
-                Some(existing) if *existing == res => {}
+                Some(existing) if same(existing, &res) => {}
                 Some(_) => {
                     let first = c
                         .owner
@@ -197,6 +173,19 @@ fn collect(
         .map(|((second, first), ids)| clash(&second, &first, &ids, spans))
         .collect();
     (c, weights, diags)
+}
+
+/// Whether two rendered resources are the same JSON: the same text nearly
+/// always, but two templates may lay one value out differently.
+fn same(a: &RawValue, b: &RawValue) -> bool {
+    a.get() == b.get()
+        || matches!(
+            (
+                serde_json::from_str::<Json>(a.get()),
+                serde_json::from_str::<Json>(b.get())
+            ),
+            (Ok(x), Ok(y)) if x == y
+        )
 }
 
 fn clash(

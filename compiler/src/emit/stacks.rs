@@ -4,17 +4,18 @@
 //! Input: the collected resources and outputs, the runs and the program.
 //! Output: the build's files and its stacks in deploy order.
 //! Invariant: every reference between stacks points to an earlier stack;
-//! a cycle would be a bug in the split and is reported as one.
+//! one to a later stack would be a bug in the split and is reported as one.
 
 use super::intrinsics::referenced;
 use super::split::{self, Item, Run};
+use super::tags::Tagging;
 use super::wire::{self, Wiring};
 use super::{canonical, limits, pretty, Collected, Output, StackInfo};
 use crate::diagnostics::{codes, Diagnostic};
 use crate::ir;
 use crate::schema::Stdlib;
 use crate::source::Span;
-use petgraph::graphmap::DiGraphMap;
+use serde_json::value::RawValue;
 use serde_json::{json, Map, Value as Json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,17 +25,31 @@ pub(super) struct Parts<'a> {
     pub spans: &'a BTreeMap<String, Span>,
     pub items: &'a [Item<'a>],
     pub runs: &'a [Run],
+    pub tagging: &'a Tagging<'a>,
 }
 
 /// One stack on its way to a template.
 #[derive(Default)]
 struct Stack {
     name: String,
-    resources: Map<String, Json>,
+    /// Logical ID -> (the declaration that made it, the resource as rendered).
+    resources: BTreeMap<String, (usize, Box<RawValue>)>,
     outputs: Map<String, Json>,
-    imports_from: BTreeSet<usize>,
 }
 
+/// One written stack, for the build manifest and `StackInfo`.
+struct Written {
+    path: String,
+    text: String,
+    listed: Json,
+    info: StackInfo,
+    diags: Vec<Diagnostic>,
+}
+
+/// Stacks are written last to first: a stack imports only from earlier
+/// ones, so once every later stack is written, the exports a stack must
+/// carry are known, and it can be parsed, wired, printed and dropped
+/// before the next. Only one stack's resources are ever held as values.
 pub(super) fn assemble(
     p: &Parts<'_>,
     c: Collected,
@@ -64,8 +79,9 @@ pub(super) fn assemble(
         .map(|(id, d)| (id.clone(), stack_of_decl.get(*d).copied().unwrap_or(0)))
         .collect();
     for (id, res) in c.resources {
+        let decl = c.owner.get(&id).copied().unwrap_or(0);
         if let Some(s) = owner.get(&id).and_then(|s| stacks.get_mut(*s)) {
-            s.resources.insert(id, res);
+            s.resources.insert(id, (decl, res));
         }
     }
     // An output goes where the last thing it reads is; one that reads
@@ -79,141 +95,173 @@ pub(super) fn assemble(
             stack.outputs.insert(key, out);
         }
     }
-    wire_stacks(&mut stacks, &owner);
-    if let Some(cycle) = stack_cycle(&stacks) {
-        diags.push(
-            Diagnostic::error(
-                codes::INTERNAL_LOWERING,
-                format!("internal error: the stacks of this program refer to each other in a cycle through `{cycle}`"),
-            )
-            .help("this is a bug in how Cairn splits programs, not in your program; please report it with the program"),
-        );
-    }
-    files(p, &c.by_decl, c.manifests, stacks, diags)
-}
-
-/// Rewrites references across stacks into imports, and gives each
-/// exporting stack its exports.
-fn wire_stacks(stacks: &mut [Stack], owner: &BTreeMap<String, usize>) {
     let names: Vec<String> = stacks.iter().map(|s| s.name.clone()).collect();
     let wiring = Wiring {
-        owner,
+        owner: &owner,
         names: &names,
     };
-    let mut needed = BTreeSet::new();
-    for (here, s) in stacks.iter_mut().enumerate() {
-        let mut mine = BTreeSet::new();
-        for res in s.resources.values_mut() {
-            wiring.resource(here, res, &mut mine);
-        }
-        for o in s.outputs.values_mut() {
-            wiring.value(here, o, &mut mine);
-        }
-        s.imports_from = mine.iter().map(|e| e.0).collect();
-        needed.extend(mine);
-    }
-    for e in &needed {
-        if let Some(s) = stacks.get_mut(e.0) {
-            let mut taken: BTreeSet<String> = s.outputs.keys().cloned().collect();
-            let key = wire::export_key(e, &mut taken);
-            s.outputs.insert(key, wire::export_output(&wiring, e));
-        }
-    }
-}
-
-/// A stack on a cycle of imports, if there is one.
-fn stack_cycle(stacks: &[Stack]) -> Option<String> {
-    let mut g: DiGraphMap<usize, ()> = DiGraphMap::new();
-    for (i, s) in stacks.iter().enumerate() {
-        g.add_node(i);
-        for j in &s.imports_from {
-            g.add_edge(*j, i, ());
-        }
-    }
-    petgraph::algo::toposort(&g, None)
-        .err()
-        .and_then(|c| stacks.get(c.node_id()))
-        .map(|s| s.name.clone())
-}
-
-fn files(
-    p: &Parts<'_>,
-    by_decl: &BTreeMap<String, Vec<String>>,
-    manifests: BTreeMap<String, String>,
-    stacks: Vec<Stack>,
-    diags: &mut Vec<Diagnostic>,
-) -> Output {
-    let project = &p.program.project;
     let split = stacks.len() > 1;
-    let names: Vec<String> = stacks.iter().map(|s| s.name.clone()).collect();
+    // Exports each stack owes the later stacks that import from it.
+    let mut owed: BTreeMap<usize, BTreeSet<wire::Export>> = BTreeMap::new();
+    let mut written = vec![];
+    for (here, (stack, run)) in stacks.into_iter().zip(p.runs).enumerate().rev() {
+        let (resources, imports_from) = wire_stack(p, &wiring, here, stack, &mut owed, diags);
+        written.push(write(p, &c.by_decl, run, split, resources, imports_from));
+    }
+    written.reverse();
     let mut files = BTreeMap::new();
     let mut listed = vec![];
     let mut infos = vec![];
-    for (stack, run) in stacks.into_iter().zip(p.runs) {
-        // Which declaration made which resource travels with the template,
-        // so a plan against what is deployed can name the declaration of a
-        // resource that is no longer in the program.
-        let declared: Map<String, Json> = run
-            .range
-            .clone()
-            .filter_map(|i| p.items.get(i))
-            .filter_map(|it| by_decl.get_key_value(it.name))
-            .map(|(d, ids)| {
-                let mut ids: Vec<&String> = ids
-                    .iter()
-                    .filter(|id| stack.resources.contains_key(*id))
-                    .collect();
-                ids.sort();
-                ids.dedup();
-                (d.clone(), json!(ids))
-            })
-            .collect();
-        let mut template = Map::new();
-        template.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
-        template.insert(
-            "Description".into(),
-            json!(format!(
-                "{} (generated by Cairn; do not edit)",
-                project.name
-            )),
-        );
-        template.insert(
-            "Metadata".into(),
-            json!({ "Cairn": { "declarations": declared } }),
-        );
-        let resources = stack.resources.len();
-        template.insert("Resources".into(), Json::Object(stack.resources));
-        if !stack.outputs.is_empty() {
-            template.insert("Outputs".into(), Json::Object(stack.outputs));
-        }
-        let template = canonical(Json::Object(template));
-        let text = pretty(&template);
-        let target = limits::Stack {
-            name: &stack.name,
-            anchor: anchor(p, run, split),
-            split,
+    for w in written {
+        diags.extend(w.diags);
+        files.insert(w.path, w.text);
+        listed.push(w.listed);
+        infos.push(w.info);
+    }
+    let manifest = json!({
+        "version": 1,
+        "stacks": listed,
+        "manifests": c.manifests.keys().collect::<Vec<_>>(),
+    });
+    files.insert("cairn.build.json".to_string(), pretty(&canonical(manifest)));
+    files.extend(c.manifests);
+    Output {
+        files,
+        stacks: infos,
+    }
+}
+
+/// A stack's resources as values, tagged, with references to earlier
+/// stacks rewritten into imports and the exports later stacks need added
+/// to its outputs; and the stacks it imports from, by name.
+fn wire_stack(
+    p: &Parts<'_>,
+    wiring: &Wiring<'_>,
+    here: usize,
+    stack: Stack,
+    owed: &mut BTreeMap<usize, BTreeSet<wire::Export>>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Named, Vec<String>) {
+    let mut resources = Map::new();
+    for (id, (decl, raw)) in stack.resources {
+        let Ok(mut res) = serde_json::from_str::<Json>(raw.get()) else {
+            // Checked to be JSON when it was rendered.
+            continue;
         };
-        diags.extend(limits::check(
-            &template,
-            &text,
-            &target,
-            &project.limits,
-            p.stdlib,
-        ));
-        let path = format!("{}.template.json", stack.name);
-        let imports_from: Vec<String> = stack
-            .imports_from
-            .iter()
-            .filter_map(|j| names.get(*j).cloned())
-            .collect();
-        listed.push(json!({
+        let decl = p.items.get(decl).map_or("", |it| it.name);
+        p.tagging.apply(decl, &mut res);
+        resources.insert(id, res);
+    }
+    let mut outputs = stack.outputs;
+    let mut mine = BTreeSet::new();
+    for res in resources.values_mut() {
+        wiring.resource(here, res, &mut mine);
+    }
+    for o in outputs.values_mut() {
+        wiring.value(here, o, &mut mine);
+    }
+    for e in owed.remove(&here).unwrap_or_default() {
+        let mut taken: BTreeSet<String> = outputs.keys().cloned().collect();
+        let key = wire::export_key(&e, &mut taken);
+        outputs.insert(key, wire::export_output(wiring, &e));
+    }
+    let mut imports_from = BTreeSet::new();
+    for e in mine {
+        if e.0 > here {
+            let later = wiring.names.get(e.0).map_or("", String::as_str);
+            diags.push(
+                Diagnostic::error(
+                    codes::INTERNAL_LOWERING,
+                    format!("internal error: stack `{}` refers to `{later}`, which deploys after it", stack.name),
+                )
+                .help("this is a bug in how Cairn splits programs, not in your program; please report it with the program"),
+            );
+            continue;
+        }
+        imports_from.insert(e.0);
+        owed.entry(e.0).or_default().insert(e);
+    }
+    let imports_from = imports_from
+        .iter()
+        .filter_map(|j| wiring.names.get(*j).cloned())
+        .collect();
+    (
+        Named {
+            name: stack.name,
+            resources,
+            outputs,
+        },
+        imports_from,
+    )
+}
+
+/// A wired stack, ready to print.
+struct Named {
+    name: String,
+    resources: Map<String, Json>,
+    outputs: Map<String, Json>,
+}
+
+fn write(
+    p: &Parts<'_>,
+    by_decl: &BTreeMap<String, Vec<String>>,
+    run: &Run,
+    split: bool,
+    stack: Named,
+    imports_from: Vec<String>,
+) -> Written {
+    let project = &p.program.project;
+    // Which declaration made which resource travels with the template,
+    // so a plan against what is deployed can name the declaration of a
+    // resource that is no longer in the program.
+    let declared: Map<String, Json> = run
+        .range
+        .clone()
+        .filter_map(|i| p.items.get(i))
+        .filter_map(|it| by_decl.get_key_value(it.name))
+        .map(|(d, ids)| {
+            let mut ids: Vec<&String> = ids
+                .iter()
+                .filter(|id| stack.resources.contains_key(*id))
+                .collect();
+            ids.sort();
+            ids.dedup();
+            (d.clone(), json!(ids))
+        })
+        .collect();
+    let mut template = Map::new();
+    template.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
+    template.insert(
+        "Description".into(),
+        json!(super::description(&project.name)),
+    );
+    template.insert(
+        "Metadata".into(),
+        json!({ "Cairn": { "declarations": declared } }),
+    );
+    let resources = stack.resources.len();
+    template.insert("Resources".into(), Json::Object(stack.resources));
+    if !stack.outputs.is_empty() {
+        template.insert("Outputs".into(), Json::Object(stack.outputs));
+    }
+    let template = canonical(Json::Object(template));
+    let text = pretty(&template);
+    let target = limits::Stack {
+        name: &stack.name,
+        anchor: anchor(p, run, split),
+        split,
+    };
+    let diags = limits::check(&template, &text, &target, &project.limits, p.stdlib);
+    let path = format!("{}.template.json", stack.name);
+    Written {
+        listed: json!({
             "name": stack.name,
             "template": path,
             "region": project.region,
             "declarations": declared,
             "imports_from": imports_from,
-        }));
-        infos.push(StackInfo {
+        }),
+        info: StackInfo {
             name: stack.name,
             declarations: run
                 .range
@@ -223,19 +271,10 @@ fn files(
                 .collect(),
             resources,
             imports_from,
-        });
-        files.insert(path, text);
-    }
-    let manifest = json!({
-        "version": 1,
-        "stacks": listed,
-        "manifests": manifests.keys().collect::<Vec<_>>(),
-    });
-    files.insert("cairn.build.json".to_string(), pretty(&canonical(manifest)));
-    files.extend(manifests);
-    Output {
-        files,
-        stacks: infos,
+        },
+        path,
+        text,
+        diags,
     }
 }
 

@@ -18,12 +18,29 @@ use crate::diagnostics::{codes, Diagnostic};
 use crate::ir;
 use crate::schema::Stdlib;
 use handlebars::Handlebars;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value as Json};
+use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, PartialEq)]
+/// A rendered template's sections; anything else in it is ignored.
+#[derive(Deserialize)]
+struct Rendered {
+    #[serde(rename = "Resources", default)]
+    resources: BTreeMap<String, Box<RawValue>>,
+    #[serde(rename = "Attributes", default)]
+    attrs: Map<String, Json>,
+    #[serde(rename = "Manifests", default)]
+    manifests: Map<String, Json>,
+}
+
+#[derive(Debug)]
 pub struct Fragment {
     pub decl: String,
-    pub resources: Map<String, Json>,
+    /// Each resource as the template rendered it: checked to be JSON, but
+    /// parsed only when its stack is written. Held as values, a large
+    /// program's fragments took ten times their text's memory.
+    pub resources: BTreeMap<String, Box<RawValue>>,
     pub attrs: Map<String, Json>,
     pub manifests: Map<String, Json>,
     /// The size of the rendered fragment: what the declaration adds to a
@@ -182,7 +199,7 @@ fn lower_one(
         boxed(Some(decl), &format!("{path}: {e}"))
     })?;
     let cleaned = relaxed::strip_trailing_commas(&rendered);
-    let mut json: Map<String, Json> = serde_json::from_str(&cleaned).map_err(|e| {
+    let rendered: Rendered = serde_json::from_str(&cleaned).map_err(|e| {
         let line = cleaned
             .lines()
             .nth(e.line().saturating_sub(1))
@@ -196,15 +213,11 @@ fn lower_one(
             ),
         )
     })?;
-    let mut section = |name: &str| match json.remove(name) {
-        Some(Json::Object(m)) => m,
-        _ => Map::new(),
-    };
     let frag = Fragment {
         decl: crate::names::flat(&decl.name),
-        resources: section("Resources"),
-        attrs: section("Attributes"),
-        manifests: section("Manifests"),
+        resources: rendered.resources,
+        attrs: rendered.attrs,
+        manifests: rendered.manifests,
         bytes: cleaned.len(),
     };
     for e in &schema.exports {
