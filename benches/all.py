@@ -33,7 +33,7 @@ import time
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import cdk_scratch, peak_mb, scale_program  # noqa: E402
+from common import cdk_scratch, peak_mb, release_binary, scale_program  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--runs", type=int, default=40)
@@ -41,8 +41,7 @@ ap.add_argument("--cdk-runs", type=int, default=5)
 ap.add_argument("--quick", action="store_true")
 args = ap.parse_args()
 
-subprocess.run(["cargo", "build", "--release", "-q", "-p", "cairn"], cwd=root, check=True)
-cairn = os.path.join(root, "target", "release", "cairn")
+cairn = release_binary()
 retail = os.path.join(root, "examples", "retail")
 
 

@@ -26,8 +26,10 @@ ap.add_argument("--runs", type=int, default=50)
 ap.add_argument("--plan-against", help="time `cairn plan PROGRAM --against DIR` instead of a build")
 args = ap.parse_args()
 
-subprocess.run(["cargo", "build", "--release", "-q", "-p", "cairn"], cwd=root, check=True)
-binary = os.path.join(root, "target/release/cairn")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import release_binary  # noqa: E402
+
+binary = release_binary()
 out = tempfile.mkdtemp(prefix="cairn-bench-")
 cmd = [binary, "build", args.program, "-o", out, "--quiet"]
 if args.plan_against:

@@ -23,11 +23,10 @@ ap.add_argument("--runs", type=int, default=10)
 args = ap.parse_args()
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import cdk_scratch, peak_mb  # noqa: E402
+from common import cdk_scratch, peak_mb, release_binary  # noqa: E402
 
 scratch = cdk_scratch()
-subprocess.run(["cargo", "build", "--release", "-q", "-p", "cairn"], cwd=root, check=True)
-cairn = os.path.join(root, "target", "release", "cairn")
+cairn = release_binary()
 
 
 def timed(cmd, env=None, cwd=None, runs=args.runs):

@@ -10,6 +10,18 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def release_binary():
+    """The binary Cairn ships, built as `cargo build-dist` builds it
+    (.cargo/config.toml: release, static, position-dependent) on Linux
+    x86-64; elsewhere the plain release build. Benches time what users run."""
+    import platform
+    if platform.system() == "Linux" and platform.machine() == "x86_64":
+        subprocess.run(["cargo", "build-dist", "-q"], cwd=ROOT, check=True)
+        return os.path.join(ROOT, "target", "x86_64-unknown-linux-gnu", "release", "cairn")
+    subprocess.run(["cargo", "build", "--release", "-q", "-p", "cairn"], cwd=ROOT, check=True)
+    return os.path.join(ROOT, "target", "release", "cairn")
+
+
 def scale_program(n):
     """A network, a cluster, and `n` node groups of one instance type each
     (about three resources per node group)."""

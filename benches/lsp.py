@@ -28,8 +28,10 @@ ap.add_argument("--lines", type=int, default=5000)
 ap.add_argument("--changes", type=int, default=30)
 args = ap.parse_args()
 
-subprocess.run(["cargo", "build", "--release", "-q", "-p", "cairn"], cwd=root, check=True)
-binary = os.path.join(root, "target/release/cairn")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import release_binary  # noqa: E402
+
+binary = release_binary()
 
 
 def program(max_of_first):

@@ -20,12 +20,11 @@ import time
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
-subprocess.run(["cargo", "build", "--release", "-q", "-p", "cairn"], cwd=root, check=True)
-binary = os.path.join(root, "target/release/cairn")
-
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import scale_program as program  # noqa: E402
+from common import release_binary, scale_program as program  # noqa: E402
+
+binary = release_binary()
 
 
 probe = ("import resource,subprocess,sys,time; t=time.perf_counter(); "
