@@ -39,7 +39,7 @@ fn the_grammar_knows_every_kind_and_enum_member() {
     let rel = "editors/vscode/syntaxes/cairn.tmLanguage.json";
     let mut grammar: Value =
         serde_json::from_str(&std::fs::read_to_string(repo_root().join(rel)).unwrap()).unwrap();
-    let kinds: Vec<&str> = stdlib().kinds.keys().map(String::as_str).collect();
+    let kinds: Vec<&str> = stdlib().kinds.keys().collect();
     let mut members: Vec<&str> = stdlib()
         .enums
         .values()
@@ -64,7 +64,7 @@ fn the_grammar_knows_every_kind_and_enum_member() {
 #[test]
 fn every_kind_has_a_snippet() {
     let mut snippets = serde_json::Map::new();
-    for (name, k) in &stdlib().kinds {
+    for (name, k) in stdlib().kinds.iter() {
         let body: Vec<String> = cairn::lsp::snippets::declaration(k)
             .lines()
             .map(String::from)
@@ -77,7 +77,7 @@ fn every_kind_has_a_snippet() {
             .trim_end_matches('.')
             .replace('\n', " ");
         snippets.insert(
-            name.clone(),
+            name.to_string(),
             json!({ "prefix": name, "body": body, "description": description }),
         );
     }

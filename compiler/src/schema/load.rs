@@ -1,34 +1,41 @@
 //! Loading: parse every `.cairn` schema file with the language's own parser,
 //! resolve type names, collect templates and tables.
 
+use super::lazy::{Lazily, Schemas};
 use super::types::*;
 use super::Stdlib;
 use crate::source::FileId;
 use crate::syntax::ast::{ExprKind, Item, ItemKind, KindMember, SchemaField, TypeExpr, TypeKind};
 use crate::syntax::parse;
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Names a field may not take: the template context keeps them for itself.
 const RESERVED_FIELDS: &[&str] = &["decl", "project", "derived"];
 
-pub fn load(files: &[(&'static str, &'static str)]) -> Result<Stdlib, Vec<String>> {
+/// A schema file's items, and what its parser said.
+pub(super) struct Parsed {
+    items: Vec<Item>,
+    errors: Vec<String>,
+}
+
+pub(super) fn parse_file(path: &str, text: &str) -> Parsed {
+    let (prog, diags) = parse(text, FileId(0));
+    Parsed {
+        items: prog.items,
+        errors: diags
+            .into_iter()
+            .map(|d| format!("{path}: {}", d.message))
+            .collect(),
+    }
+}
+
+/// The stdlib with every schema indexed and none parsed: kinds and enums
+/// resolve when first read.
+pub fn index(files: &[(&'static str, &'static str)]) -> Stdlib {
     let mut lib = Stdlib::default();
-    let mut errs = vec![];
-    let mut items: Vec<(String, String, Item)> = vec![];
     for (path, text) in files {
-        if let Some(stem) = path.strip_suffix(".cairn") {
-            let (prog, diags) = parse(text, FileId(0));
-            for d in diags {
-                errs.push(format!("{path}: {}", d.message));
-            }
-            let dir = stem
-                .rsplit_once('/')
-                .map(|(d, _)| d.to_string())
-                .unwrap_or_default();
-            items.extend(
-                prog.items
-                    .into_iter()
-                    .map(|i| (dir.clone(), path.to_string(), i)),
-            );
+        if path.ends_with(".cairn") {
             lib.schema_files.push((path, text));
         } else if path.ends_with(".hbs") {
             lib.templates.insert(path, text);
@@ -42,70 +49,66 @@ pub fn load(files: &[(&'static str, &'static str)]) -> Result<Stdlib, Vec<String
                 .insert(stem.to_string(), super::tables::Table::new(text));
         }
     }
-    // Enums first: kind fields refer to them by name.
-    for (_, _, item) in &items {
-        if let ItemKind::EnumDef { name, members } = &item.kind {
-            let members = members
-                .iter()
-                .map(|m| {
-                    (
-                        m.name.name.clone(),
-                        m.value.clone().unwrap_or_else(|| m.name.name.clone()),
-                        m.doc.clone(),
-                    )
-                })
-                .collect();
-            lib.enums.insert(
-                name.name.clone(),
-                EnumSchema {
-                    name: name.name.clone(),
-                    doc: item.doc.clone(),
-                    members,
-                },
-            );
+    let schemas = Arc::new(Schemas::index(files));
+    lib.kinds = Lazily::new(schemas.clone(), schemas.kinds.keys().copied(), make_kind);
+    lib.enums = Lazily::new(schemas.clone(), schemas.enums.keys().copied(), make_enum);
+    lib
+}
+
+/// The stdlib with every schema parsed and resolved now, or every reason
+/// it does not load: for the stdlib's own test, which proves the lazy
+/// index finds what a full parse finds.
+pub fn load(files: &[(&'static str, &'static str)]) -> Result<Stdlib, Vec<String>> {
+    let lib = index(files);
+    let schemas = Schemas::index(files);
+    let mut errs = vec![];
+    for (i, f) in schemas.files.iter().enumerate() {
+        let Some(parsed) = schemas.parsed(i) else {
+            continue;
+        };
+        errs.extend(parsed.errors.iter().cloned());
+        for item in &parsed.items {
+            let (index, name) = match &item.kind {
+                ItemKind::KindDef { name, .. } => (&schemas.kinds, name),
+                ItemKind::EnumDef { name, .. } => (&schemas.enums, name),
+                ItemKind::TypeDef { name, .. } => (&schemas.aliases, name),
+                _ => {
+                    errs.push(format!(
+                        "{}: only `kind`, `enum` and `type` declarations belong in the stdlib",
+                        f.path
+                    ));
+                    continue;
+                }
+            };
+            if index.get(name.name.as_str()) != Some(&i) {
+                errs.push(format!(
+                    "{}: `{}` is not where the index finds it: is it defined twice, or not at the start of a line?",
+                    f.path, name.name
+                ));
+            }
         }
     }
-    let kind_names: Vec<String> = items
+    let found: usize = schemas
+        .files
         .iter()
-        .filter_map(|(_, _, i)| match &i.kind {
-            ItemKind::KindDef { name, .. } => Some(name.name.clone()),
-            _ => None,
-        })
-        .collect();
-    let aliases: std::collections::BTreeMap<String, TypeExpr> = items
-        .iter()
-        .filter_map(|(_, _, i)| match &i.kind {
-            ItemKind::TypeDef { name, ty } => Some((name.name.clone(), ty.clone())),
-            _ => None,
-        })
-        .collect();
-    let cx = TypeCx {
-        enums: &lib.enums,
-        kinds: &kind_names,
-        aliases: &aliases,
-        depth: std::cell::Cell::new(0),
-    };
-    for (dir, file, item) in &items {
-        match &item.kind {
-            ItemKind::KindDef { name, members } => {
-                let mut kind = KindSchema {
-                    name: name.name.clone(),
-                    doc: item.doc.clone(),
-                    dir: dir.clone(),
-                    file: file.clone(),
-                    fields: vec![],
-                    whens: vec![],
-                    exports: vec![],
-                    checks: vec![],
-                    variant: None,
-                };
-                cx.members(&name.name, members, &mut kind, &mut errs);
-                lib.kinds.insert(name.name.clone(), kind);
-            }
-            ItemKind::EnumDef { .. } | ItemKind::TypeDef { .. } => {}
-            _ => errs.push(format!(
-                "{dir}: only `kind` and `enum` declarations belong in the stdlib"
-            )),
+        .enumerate()
+        .filter_map(|(i, _)| schemas.parsed(i))
+        .map(|p| p.items.len())
+        .sum();
+    let indexed = schemas.kinds.len() + schemas.enums.len() + schemas.aliases.len();
+    if found != indexed {
+        errs.push(format!(
+            "the schema files define {found} items and the index found {indexed}"
+        ));
+    }
+    for k in lib.kinds.keys() {
+        if let Err(e) = lib.kinds.force(k) {
+            errs.extend(e);
+        }
+    }
+    for e in lib.enums.keys() {
+        if let Err(e) = lib.enums.force(e) {
+            errs.extend(e);
         }
     }
     if errs.is_empty() {
@@ -115,10 +118,91 @@ pub fn load(files: &[(&'static str, &'static str)]) -> Result<Stdlib, Vec<String
     }
 }
 
+/// The item named `name` in the file the index gives for it.
+fn item<'a>(
+    schemas: &'a Schemas,
+    index: &BTreeMap<&'static str, usize>,
+    name: &str,
+) -> Result<(&'a str, &'a Item), Vec<String>> {
+    let file = index.get(name).copied().unwrap_or(usize::MAX);
+    let path = schemas.files.get(file).map_or("", |f| f.path);
+    let parsed = schemas
+        .parsed(file)
+        .ok_or_else(|| vec![format!("`{name}` is not defined")])?;
+    if !parsed.errors.is_empty() {
+        return Err(parsed.errors.clone());
+    }
+    parsed
+        .items
+        .iter()
+        .find(|i| match &i.kind {
+            ItemKind::KindDef { name: n, .. }
+            | ItemKind::EnumDef { name: n, .. }
+            | ItemKind::TypeDef { name: n, .. } => n.name == name,
+            _ => false,
+        })
+        .map(|i| (path, i))
+        .ok_or_else(|| vec![format!("{path}: `{name}` is not defined there")])
+}
+
+fn make_kind(schemas: &Schemas, name: &str) -> Result<KindSchema, Vec<String>> {
+    let (path, item) = item(schemas, &schemas.kinds, name)?;
+    let ItemKind::KindDef { name, members } = &item.kind else {
+        return Err(vec![format!("{path}: `{name}` is not a kind")]);
+    };
+    let dir = path
+        .strip_suffix(".cairn")
+        .and_then(|stem| stem.rsplit_once('/'))
+        .map(|(d, _)| d.to_string())
+        .unwrap_or_default();
+    let mut kind = KindSchema {
+        name: name.name.clone(),
+        doc: item.doc.clone(),
+        dir,
+        file: path.to_string(),
+        fields: vec![],
+        whens: vec![],
+        exports: vec![],
+        checks: vec![],
+        variant: None,
+    };
+    let cx = TypeCx {
+        schemas,
+        depth: std::cell::Cell::new(0),
+    };
+    let mut errs = vec![];
+    cx.members(&name.name, members, &mut kind, &mut errs);
+    if errs.is_empty() {
+        Ok(kind)
+    } else {
+        Err(errs)
+    }
+}
+
+fn make_enum(schemas: &Schemas, name: &str) -> Result<EnumSchema, Vec<String>> {
+    let (path, item) = item(schemas, &schemas.enums, name)?;
+    let ItemKind::EnumDef { name, members } = &item.kind else {
+        return Err(vec![format!("{path}: `{name}` is not an enum")]);
+    };
+    let members = members
+        .iter()
+        .map(|m| {
+            (
+                m.name.name.clone(),
+                m.value.clone().unwrap_or_else(|| m.name.name.clone()),
+                m.doc.clone(),
+            )
+        })
+        .collect();
+    Ok(EnumSchema {
+        name: name.name.clone(),
+        doc: item.doc.clone(),
+        members,
+    })
+}
+
 struct TypeCx<'a> {
-    enums: &'a std::collections::BTreeMap<String, EnumSchema>,
-    kinds: &'a [String],
-    aliases: &'a std::collections::BTreeMap<String, TypeExpr>,
+    schemas: &'a Schemas,
     /// Alias expansion depth: an alias that refers to itself is an error,
     /// not an endless loop.
     depth: std::cell::Cell<usize>,
@@ -219,15 +303,29 @@ impl TypeCx<'_> {
                     ("map", 1) => Type::Map(Box::new(arg(errs)?)),
                     (_, 0) => match Type::builtin(n) {
                         Some(t) => t,
-                        None if self.enums.contains_key(n) => Type::Enum(n.to_string()),
-                        None if self.kinds.iter().any(|k| k == n) => Type::Kind(n.to_string()),
-                        None if self.aliases.contains_key(n) => {
+                        None if self.schemas.enums.contains_key(n) => Type::Enum(n.to_string()),
+                        None if self.schemas.kinds.contains_key(n) => Type::Kind(n.to_string()),
+                        None if self.schemas.aliases.contains_key(n) => {
                             if self.depth.get() > 16 {
                                 errs.push(format!("kind `{kind}`: type `{n}` refers to itself"));
                                 return None;
                             }
                             self.depth.set(self.depth.get() + 1);
-                            let t = self.aliases.get(n).and_then(|a| self.ty(kind, a, errs));
+                            let alias = match item(self.schemas, &self.schemas.aliases, n) {
+                                Ok((
+                                    _,
+                                    Item {
+                                        kind: ItemKind::TypeDef { ty, .. },
+                                        ..
+                                    },
+                                )) => Some(ty),
+                                Ok(_) => None,
+                                Err(e) => {
+                                    errs.extend(e);
+                                    None
+                                }
+                            };
+                            let t = alias.and_then(|a| self.ty(kind, a, errs));
                             self.depth.set(self.depth.get() - 1);
                             t?
                         }

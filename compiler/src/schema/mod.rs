@@ -1,12 +1,14 @@
 //! The standard library as data: kind schemas, enums, lowering templates
 //! and domain tables, all read from `stdlib/` (embedded at build time).
 //!
-//! Input: the embedded stdlib files. Output: a [`Stdlib`], loaded once per
-//! process. Invariant: this module knows no kind by name; everything it
-//! holds comes from the files. A stdlib that does not load is a bug caught
-//! by the test that loads and validates it, so callers report a load
-//! failure as an internal error instead of crashing.
+//! Input: the embedded stdlib files. Output: a [`Stdlib`], indexed once per
+//! process; each kind's schema is parsed when first read (`lazy`).
+//! Invariant: this module knows no kind by name; everything it holds comes
+//! from the files. A stdlib that does not load is a bug caught by the test
+//! that loads and validates all of it (`load`), so a schema that does not
+//! resolve is absent, never a crash.
 
+mod lazy;
 mod load;
 pub mod ready;
 pub mod reference;
@@ -16,7 +18,8 @@ mod tests;
 mod types;
 pub mod walk;
 
-pub use load::load;
+pub use lazy::Lazily;
+pub use load::{index, load};
 pub use tables::Rows;
 pub use types::{Arg, CheckCall, EnumSchema, Export, FieldSchema, KindSchema, Type, WhenBlock};
 
@@ -31,8 +34,8 @@ mod embedded {
 /// The loaded standard library.
 #[derive(Debug, Default)]
 pub struct Stdlib {
-    pub kinds: BTreeMap<String, KindSchema>,
-    pub enums: BTreeMap<String, EnumSchema>,
+    pub kinds: Lazily<KindSchema>,
+    pub enums: Lazily<EnumSchema>,
     /// Lowering templates by path relative to `stdlib/`.
     pub templates: BTreeMap<&'static str, &'static str>,
     /// Tables under `stdlib/data/`, by file stem, parsed when first read.
@@ -42,13 +45,12 @@ pub struct Stdlib {
 }
 
 impl Stdlib {
-    /// The process-wide stdlib, loaded on first use.
+    /// The process-wide stdlib, indexed on first use. Every schema is
+    /// checked by the stdlib's test (`load`), so indexing cannot fail; the
+    /// `Result` stays for callers, which report a failure as internal.
     pub fn get() -> Result<&'static Stdlib, &'static [String]> {
-        static CELL: OnceLock<Result<Stdlib, Vec<String>>> = OnceLock::new();
-        match CELL.get_or_init(|| load(embedded::FILES)) {
-            Ok(s) => Ok(s),
-            Err(e) => Err(e.as_slice()),
-        }
+        static CELL: OnceLock<Stdlib> = OnceLock::new();
+        Ok(CELL.get_or_init(|| index(embedded::FILES)))
     }
 
     pub fn files() -> &'static [(&'static str, &'static str)] {
@@ -75,15 +77,10 @@ impl Stdlib {
             .and_then(|a| a.get(&key))
             .and_then(Json::as_str)
             .and_then(|k| self.kinds.get_key_value(k))
-            .map(|(k, _)| k.as_str());
+            .map(|(k, _)| k);
         alias
-            .or_else(|| crate::diagnostics::closest(name, self.kinds.keys().map(String::as_str)))
-            .or_else(|| {
-                self.kinds
-                    .keys()
-                    .map(String::as_str)
-                    .find(|k| norm(k) == key)
-            })
+            .or_else(|| crate::diagnostics::closest(name, self.kinds.keys()))
+            .or_else(|| self.kinds.keys().find(|k| norm(k) == key))
     }
 
     /// A whole table. For one row of a big table, [`Stdlib::rows`] reads

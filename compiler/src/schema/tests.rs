@@ -6,9 +6,13 @@ use super::{Arg, Stdlib, Type};
 use crate::check::rules::RULES;
 use crate::check::Checker;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
+/// Every schema parsed and resolved at once, the index checked against
+/// the files: what the lazy stdlib of a run hands out piece by piece.
 fn lib() -> &'static Stdlib {
-    match Stdlib::get() {
+    static LIB: OnceLock<Result<Stdlib, Vec<String>>> = OnceLock::new();
+    match LIB.get_or_init(|| super::load(Stdlib::files())) {
         Ok(l) => l,
         Err(e) => panic!("the stdlib does not load:\n{}", e.join("\n")),
     }
@@ -24,7 +28,7 @@ fn every_kind_has_its_templates_and_no_template_is_orphaned() {
                 let Some(Type::Enum(e)) = k.field(field).map(|f| &f.ty) else {
                     panic!("{}: variant `{field}` is not an enum field", k.name)
                 };
-                for m in lib.enums[e].names() {
+                for m in lib.enums.get(e).into_iter().flat_map(|x| x.names()) {
                     expected.push(format!("{}/{}.{m}.cfn.hbs", k.dir, k.name));
                 }
             }
@@ -89,7 +93,7 @@ fn checks_name_rules_and_tables_that_exist() {
             };
             for m in &w.members {
                 assert!(
-                    lib.enums[e].lowered(m).is_some(),
+                    lib.enums.get(e).and_then(|x| x.lowered(m)).is_some(),
                     "{}: `{m}` is not a `{e}`",
                     k.name
                 );
@@ -189,4 +193,57 @@ fn every_table_parses_and_its_index_agrees_with_it() {
     let types = lib.rows("instance_types");
     assert!(types.is_some_and(|t| t.get("m5.large").is_some()));
     assert!(types.is_some_and(|t| t.get("m5.huge").is_none()));
+}
+
+#[test]
+fn lazily_resolved_schemas_equal_those_loaded_at_once() {
+    let eager = lib();
+    let Ok(lazy) = Stdlib::get() else {
+        panic!("the stdlib does not index")
+    };
+    let kinds: Vec<&str> = lazy.kinds.keys().collect();
+    assert_eq!(kinds, eager.kinds.keys().collect::<Vec<_>>());
+    assert!(kinds.len() >= 16, "{kinds:?}");
+    for k in kinds {
+        assert!(lazy.kinds.get(k).is_some(), "{k}");
+        assert_eq!(lazy.kinds.get(k), eager.kinds.get(k), "{k}");
+    }
+    for e in eager.enums.keys() {
+        assert!(lazy.enums.get(e).is_some(), "{e}");
+        assert_eq!(lazy.enums.get(e), eager.enums.get(e), "{e}");
+    }
+    assert!(lazy.kinds.get("no_such_kind").is_none());
+}
+
+#[test]
+fn a_schema_the_index_cannot_see_or_resolve_is_a_load_error() {
+    let load = |files: &[(&'static str, &'static str)]| match super::load(files) {
+        Ok(_) => vec![],
+        Err(e) => e,
+    };
+    let good: &[(&str, &str)] = &[(
+        "x/a.cairn",
+        "enum size_class { small, large }\ntype pair = { a: int, b: int }\nkind a {\n  size: size_class = small\n  p: pair?\n}\n",
+    )];
+    assert_eq!(load(good), Vec::<String>::new());
+    // Indented: a full parse finds the kind, the line scan does not.
+    let hidden = load(&[("x/a.cairn", " kind a {\n  n: int = 1\n}\n")]);
+    assert!(hidden.iter().any(|e| e.contains("index")), "{hidden:?}");
+    let twice = load(&[
+        ("x/a.cairn", "kind a {\n  n: int = 1\n}\n"),
+        ("x/b.cairn", "kind a {\n  m: int = 1\n}\n"),
+    ]);
+    assert!(
+        twice.iter().any(|e| e.contains("defined twice")),
+        "{twice:?}"
+    );
+    let unknown = load(&[("x/a.cairn", "kind a {\n  n: nothing\n}\n")]);
+    assert!(
+        unknown.iter().any(|e| e.contains("unknown type `nothing`")),
+        "{unknown:?}"
+    );
+    // Lazily, the broken kind is absent rather than a crash.
+    let lib = super::index(&[("x/a.cairn", "kind a {\n  n: nothing\n}\n")]);
+    assert!(lib.kinds.contains_key("a"));
+    assert!(lib.kinds.get("a").is_none());
 }
