@@ -82,8 +82,8 @@ fn run(input: Input, lower: bool) -> Compilation {
         default_name,
         loader,
     } = input;
-    // Parsing needs no stdlib: done first, while the CLI may still be
-    // loading it on another thread.
+    // Parsing needs no stdlib. The stdlib is only indexed here; each kind's
+    // schema is parsed when resolution first meets the kind.
     let mut diags = vec![];
     let mut programs = vec![];
     for f in &files {

@@ -220,7 +220,6 @@ fn parse_param(s: &str) -> Result<(String, String), String> {
 }
 
 pub fn run(args: Vec<OsString>) -> i32 {
-    warm_stdlib(&args);
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
@@ -333,21 +332,3 @@ fn render_options(color: Color) -> cairn::diagnostics::RenderOptions {
     cairn::diagnostics::RenderOptions { color, width: 100 }
 }
 
-/// Loads the standard library on a second thread while this one parses the
-/// arguments and reads and parses the program: about a third of a `cairn
-/// check` overlapped. Only for the commands that compile, so `--version`,
-/// `fmt` and `explain` start no thread. The library's `OnceLock` makes the
-/// compiler wait for the load if it gets there first.
-fn warm_stdlib(args: &[OsString]) {
-    let compiles = args.get(1).and_then(|a| a.to_str()).is_some_and(|a| {
-        matches!(
-            a,
-            "check" | "build" | "plan" | "apply" | "destroy" | "graph" | "lsp"
-        )
-    });
-    if compiles {
-        std::thread::spawn(|| {
-            let _ = cairn::schema::Stdlib::get();
-        });
-    }
-}
