@@ -4,7 +4,8 @@ AWS CDK synthesizing the same infrastructure as examples/retail.
 
     python3 benches/all.py [--runs N] [--cdk-runs N] [--quick]
 
-Whole processes, release build, medians. Prints each figure beside its
+Whole processes, the shipped binary (`cargo build-dist`, installed as a
+copy: common.release_binary), medians. Prints each figure beside its
 target from issue 17 and exits 1 when one is missed, so the table is a
 check, not a brochure:
 
