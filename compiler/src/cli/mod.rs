@@ -331,4 +331,3 @@ fn render_options(color: Color) -> cairn::diagnostics::RenderOptions {
     };
     cairn::diagnostics::RenderOptions { color, width: 100 }
 }
-
