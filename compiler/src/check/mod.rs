@@ -13,6 +13,7 @@ mod fields;
 mod instances;
 mod lit;
 mod requires;
+pub mod regional;
 pub mod rules;
 mod target;
 
@@ -46,6 +47,9 @@ pub struct Checker<'a> {
     /// Checked declarations.
     pub decls: BTreeMap<String, ir::Decl>,
     pub diags: Vec<Diagnostic>,
+    /// Declarations only some regions can deploy, checked against the
+    /// project's region at the end.
+    pub regional: Vec<regional::Regional>,
 }
 
 pub fn check(
@@ -61,6 +65,7 @@ pub fn check(
         values: BTreeMap::new(),
         decls: BTreeMap::new(),
         diags: vec![],
+        regional: vec![],
     };
     for name in params.keys() {
         let is_param = matches!(
@@ -128,7 +133,9 @@ pub fn check(
             }
         }
     }
-    (program, cx.diags)
+    let mut diags = cx.diags;
+    diags.extend(regional::check(&cx.regional, program.project.region.as_deref()));
+    (program, diags)
 }
 
 impl Checker<'_> {

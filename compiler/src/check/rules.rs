@@ -35,6 +35,8 @@ pub const RULES: &[&str] = &[
     "first_with",
     "name_shape",
     "requires",
+    "available_in",
+    "length",
 ];
 
 pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
@@ -74,6 +76,8 @@ pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
         ("first_with", [Arg::Path(g), Arg::Path(o), Arg::List(ps), Arg::Path(k), Arg::Path(c)]) => {
             super::target::first_with(cx, decl, g, o, ps, k, Some(c))
         }
+        ("length", [Arg::Path(p), Arg::Int(lo), Arg::Int(hi)]) => length(cx, decl, p, *lo, *hi),
+        ("available_in", [Arg::Path(t)]) => super::regional::available_in(cx, decl, t),
         ("requires", [Arg::Path(f), Arg::Path(o), Arg::Path(m)]) => match m.as_slice() {
             [member] => super::requires::requires(cx, decl, f, o, member),
             _ => cx
@@ -164,6 +168,33 @@ fn range(cx: &mut Checker<'_>, decl: &Decl, p: &[String], lo: &Arg, hi: &Arg) {
                 p.last().map(String::as_str).unwrap_or("")
             ),
         ));
+    }
+}
+
+/// A string's length in characters, within `lo..=hi`.
+fn length(cx: &mut Checker<'_>, decl: &Decl, p: &[String], lo: i64, hi: i64) {
+    let Some(Value::Str(s)) = get(decl, p) else {
+        return;
+    };
+    let n = s.chars().count() as i64;
+    if n < lo || n > hi {
+        let field = p.last().map(String::as_str).unwrap_or("");
+        let help = if n > hi {
+            format!("shorten `{field}` to at most {hi} characters")
+        } else {
+            format!("give `{field}` at least {lo} characters, or leave it out")
+        };
+        cx.diags.push(
+            Diagnostic::error(
+                codes::OUT_OF_RANGE,
+                format!(
+                    "`{}` is {n} characters long; {lo} to {hi} are allowed",
+                    dotted(p)
+                ),
+            )
+            .label(span_of(decl, p), format!("{n} characters"))
+            .help(help),
+        );
     }
 }
 

@@ -88,6 +88,7 @@ codes! {
     EXACTLY_ONE = "E0225", "exactly-one";
     INVALID_LIMIT = "E0226", "invalid-limit";
     INVALID_AWS_NAME = "E0227", "invalid-aws-name";
+    UNAVAILABLE_IN_REGION = "E0228", "unavailable-in-region";
     REFERENCE_CYCLE = "E0301", "reference-cycle";
     LOGICAL_ID_CLASH = "E0401", "logical-id-clash";
     INTERNAL_LOWERING = "E0402", "internal-lowering";
@@ -97,6 +98,7 @@ codes! {
     EMPTY_SETTING = "W0004", "empty-setting";
     UNLISTED_INSTANCE_TYPE = "W0005", "unlisted-instance-type";
     SUPPORT_ENDED = "W0006", "support-ended";
+    REGION_UNSET = "W0007", "region-unset";
 }
 
 /// Looks a code up by id (`E0201`), case-insensitively.

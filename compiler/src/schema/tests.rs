@@ -112,6 +112,7 @@ fn every_default_fits_its_type() {
         values: BTreeMap::new(),
         decls: BTreeMap::new(),
         diags: vec![],
+        regional: vec![],
     };
     for k in lib.kinds.values() {
         let fields = k
