@@ -12,8 +12,8 @@ pub(crate) mod expr;
 mod fields;
 mod instances;
 mod lit;
-mod requires;
 pub mod regional;
+mod requires;
 pub mod rules;
 mod target;
 
@@ -134,7 +134,10 @@ pub fn check(
         }
     }
     let mut diags = cx.diags;
-    diags.extend(regional::check(&cx.regional, program.project.region.as_deref()));
+    diags.extend(regional::check(
+        &cx.regional,
+        program.project.region.as_deref(),
+    ));
     (program, diags)
 }
 

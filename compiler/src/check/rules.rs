@@ -37,6 +37,7 @@ pub const RULES: &[&str] = &[
     "requires",
     "available_in",
     "length",
+    "manual_step",
 ];
 
 pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
@@ -77,6 +78,7 @@ pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
             super::target::first_with(cx, decl, g, o, ps, k, Some(c))
         }
         ("length", [Arg::Path(p), Arg::Int(lo), Arg::Int(hi)]) => length(cx, decl, p, *lo, *hi),
+        ("manual_step", [Arg::Path(p), Arg::Str(what)]) => manual_step(cx, decl, p, what),
         ("available_in", [Arg::Path(t)]) => super::regional::available_in(cx, decl, t),
         ("requires", [Arg::Path(f), Arg::Path(o), Arg::Path(m)]) => match m.as_slice() {
             [member] => super::requires::requires(cx, decl, f, o, member),
@@ -169,6 +171,33 @@ fn range(cx: &mut Checker<'_>, decl: &Decl, p: &[String], lo: &Arg, hi: &Arg) {
             ),
         ));
     }
+}
+
+/// A setting that works only after a step outside CloudFormation: a
+/// warning, wherever the program is built, planned or applied, so the
+/// step is not first learnt from a failed stack. `what` is the step.
+fn manual_step(cx: &mut Checker<'_>, decl: &Decl, p: &[String], what: &str) {
+    let Some(v) = get(decl, p) else { return };
+    if matches!(v, Value::Null | Value::Poison) {
+        return;
+    }
+    let value = match v {
+        Value::Str(s) => format!(" `{s}`"),
+        _ => String::new(),
+    };
+    cx.diags.push(
+        Diagnostic::warning(
+            codes::MANUAL_STEP,
+            format!(
+                "{} `{}` needs a step outside CloudFormation for `{}`{value}",
+                decl.kind,
+                decl.name,
+                dotted(p)
+            ),
+        )
+        .label(span_of(decl, p), "made and completed by hand, once")
+        .help(what.to_string()),
+    );
 }
 
 /// A string's length in characters, within `lo..=hi`.
@@ -651,7 +680,11 @@ fn pair_table(
 /// Sets `derived.image_repository_type` (`ECR` / `ECR_PUBLIC`) and, for a
 /// repository in the program, `derived.image_repository_id`.
 fn image_source(cx: &mut Checker<'_>, decl: &mut Decl, p: &[String], kind: &[String]) {
-    let Some(v) = get(decl, p).cloned() else {
+    // Unset is another check's business (`exactly_one` with a source).
+    let Some(v) = get(decl, p)
+        .filter(|v| !matches!(v, Value::Null | Value::Poison))
+        .cloned()
+    else {
         return;
     };
     let kind = dotted(kind);

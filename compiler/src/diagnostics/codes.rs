@@ -99,6 +99,7 @@ codes! {
     UNLISTED_INSTANCE_TYPE = "W0005", "unlisted-instance-type";
     SUPPORT_ENDED = "W0006", "support-ended";
     REGION_UNSET = "W0007", "region-unset";
+    MANUAL_STEP = "W0008", "manual-step";
 }
 
 /// Looks a code up by id (`E0201`), case-insensitively.
