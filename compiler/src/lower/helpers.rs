@@ -20,6 +20,9 @@ handlebars_helper!(range_helper: |n: u64| (0..n.min(1000)).collect::<Vec<u64>>()
 handlebars_helper!(join_kv_helper: |m: object, sep: str| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(sep));
 handlebars_helper!(concat_helper: |*args| args.iter().map(|a| a.as_str().map(String::from).unwrap_or_else(|| a.to_string())).collect::<String>());
 handlebars_helper!(kebab_helper: |s: str| kebab(s));
+// Environment variable names from declared names: `orders` -> `ORDERS`,
+// `team.orders` -> `TEAM_ORDERS` (a shell names only letters, digits, `_`).
+handlebars_helper!(env_name_helper: |s: str| s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect::<String>());
 
 /// `table "name" ["key"]`: a table under `stdlib/data/` (or one key of it), for templates that iterate
 /// over facts (ports, per-type settings) instead of spelling them out.
@@ -63,6 +66,7 @@ pub fn register(h: &mut Handlebars<'_>, stdlib: &'static crate::schema::Stdlib) 
     h.register_helper("id_from", Box::new(id_from_helper));
     h.register_helper("range", Box::new(range_helper));
     h.register_helper("kebab", Box::new(kebab_helper));
+    h.register_helper("env_name", Box::new(env_name_helper));
     h.register_helper("join_kv", Box::new(join_kv_helper));
     h.register_helper("concat", Box::new(concat_helper));
 }
