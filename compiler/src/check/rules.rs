@@ -149,7 +149,30 @@ fn shown(v: &Value) -> String {
 }
 
 fn range(cx: &mut Checker<'_>, decl: &Decl, p: &[String], lo: &Arg, hi: &Arg) {
-    let Some(v) = get(decl, p) else { return };
+    for v in at_each(cx, decl, p) {
+        range_one(cx, decl, p, &v, lo, hi);
+    }
+}
+
+/// The values at `p`: the one value, or one per item where the path runs
+/// through a list (`containers.port`). Null and invalid values are left out.
+fn at_each(cx: &Checker<'_>, decl: &Decl, p: &[String]) -> Vec<Value> {
+    let through_list = matches!(
+        p.first().and_then(|f| decl.fields.get(f)),
+        Some(Value::List(_))
+    );
+    let values = match get(decl, p) {
+        Some(v) => vec![v.clone()],
+        None if through_list => follow(cx, decl, p),
+        None => vec![],
+    };
+    values
+        .into_iter()
+        .filter(|v| !matches!(v, Value::Null | Value::Poison))
+        .collect()
+}
+
+fn range_one(cx: &mut Checker<'_>, decl: &Decl, p: &[String], v: &Value, lo: &Arg, hi: &Arg) {
     let Some(n) = v.as_number() else { return };
     let (Some((lo, lo_s)), Some((hi, hi_s))) = (bound(cx, lo), bound(cx, hi)) else {
         cx.diags.push(internal(
@@ -403,7 +426,13 @@ fn table_bounds(
 }
 
 fn whole(cx: &mut Checker<'_>, decl: &Decl, p: &[String], unit: &Arg) {
-    let Some(Value::Quantity(q)) = get(decl, p) else {
+    for v in at_each(cx, decl, p) {
+        whole_one(cx, decl, p, &v, unit);
+    }
+}
+
+fn whole_one(cx: &mut Checker<'_>, decl: &Decl, p: &[String], v: &Value, unit: &Arg) {
+    let Value::Quantity(q) = v else {
         return;
     };
     let Some((per, unit_text)) = bound(cx, unit) else {
