@@ -16,6 +16,7 @@ pub mod regional;
 mod requires;
 pub mod rules;
 mod target;
+mod text;
 
 use crate::diagnostics::{closest, Diagnostic};
 use crate::graph::{Order, PROJECT};

@@ -77,8 +77,12 @@ pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
         ("first_with", [Arg::Path(g), Arg::Path(o), Arg::List(ps), Arg::Path(k), Arg::Path(c)]) => {
             super::target::first_with(cx, decl, g, o, ps, k, Some(c))
         }
-        ("length", [Arg::Path(p), Arg::Int(lo), Arg::Int(hi)]) => length(cx, decl, p, *lo, *hi),
-        ("manual_step", [Arg::Path(p), Arg::Str(what)]) => manual_step(cx, decl, p, what),
+        ("length", [Arg::Path(p), Arg::Int(lo), Arg::Int(hi)]) => {
+            super::text::length(cx, decl, p, *lo, *hi)
+        }
+        ("manual_step", [Arg::Path(p), Arg::Str(what)]) => {
+            super::text::manual_step(cx, decl, p, what)
+        }
         ("available_in", [Arg::Path(t)]) => super::regional::available_in(cx, decl, t),
         ("requires", [Arg::Path(f), Arg::Path(o), Arg::Path(m)]) => match m.as_slice() {
             [member] => super::requires::requires(cx, decl, f, o, member),
@@ -193,60 +197,6 @@ fn range_one(cx: &mut Checker<'_>, decl: &Decl, p: &[String], v: &Value, lo: &Ar
                 p.last().map(String::as_str).unwrap_or("")
             ),
         ));
-    }
-}
-
-/// A setting that works only after a step outside CloudFormation: a
-/// warning, wherever the program is built, planned or applied, so the
-/// step is not first learnt from a failed stack. `what` is the step.
-fn manual_step(cx: &mut Checker<'_>, decl: &Decl, p: &[String], what: &str) {
-    let Some(v) = get(decl, p) else { return };
-    if matches!(v, Value::Null | Value::Poison) {
-        return;
-    }
-    let value = match v {
-        Value::Str(s) => format!(" `{s}`"),
-        _ => String::new(),
-    };
-    cx.diags.push(
-        Diagnostic::warning(
-            codes::MANUAL_STEP,
-            format!(
-                "{} `{}` needs a step outside CloudFormation for `{}`{value}",
-                decl.kind,
-                decl.name,
-                dotted(p)
-            ),
-        )
-        .label(span_of(decl, p), "made and completed by hand, once")
-        .help(what.to_string()),
-    );
-}
-
-/// A string's length in characters, within `lo..=hi`.
-fn length(cx: &mut Checker<'_>, decl: &Decl, p: &[String], lo: i64, hi: i64) {
-    let Some(Value::Str(s)) = get(decl, p) else {
-        return;
-    };
-    let n = s.chars().count() as i64;
-    if n < lo || n > hi {
-        let field = p.last().map(String::as_str).unwrap_or("");
-        let help = if n > hi {
-            format!("shorten `{field}` to at most {hi} characters")
-        } else {
-            format!("give `{field}` at least {lo} characters, or leave it out")
-        };
-        cx.diags.push(
-            Diagnostic::error(
-                codes::OUT_OF_RANGE,
-                format!(
-                    "`{}` is {n} characters long; {lo} to {hi} are allowed",
-                    dotted(p)
-                ),
-            )
-            .label(span_of(decl, p), format!("{n} characters"))
-            .help(help),
-        );
     }
 }
 
