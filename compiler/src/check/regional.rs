@@ -22,13 +22,15 @@ pub struct Regional {
     span: Span,
     service: String,
     regions: Vec<String>,
+    /// The region to suggest (the table's `home`, else its first).
+    home: String,
 }
 
 pub fn available_in(cx: &mut Checker<'_>, decl: &Decl, table: &[String]) {
     let Some(t) = cx.stdlib.table(&dotted(table)) else {
         return;
     };
-    let regions = t
+    let regions: Vec<String> = t
         .get("regions")
         .and_then(Json::as_array)
         .into_iter()
@@ -36,6 +38,12 @@ pub fn available_in(cx: &mut Checker<'_>, decl: &Decl, table: &[String]) {
         .filter_map(Json::as_str)
         .map(String::from)
         .collect();
+    let home = t
+        .get("home")
+        .and_then(Json::as_str)
+        .map(String::from)
+        .or_else(|| regions.first().cloned())
+        .unwrap_or_default();
     cx.regional.push(Regional {
         decl: decl.name.clone(),
         span: span_of(decl, &[]),
@@ -45,6 +53,7 @@ pub fn available_in(cx: &mut Checker<'_>, decl: &Decl, table: &[String]) {
             .unwrap_or("this service")
             .to_string(),
         regions,
+        home,
     });
 }
 
@@ -60,24 +69,25 @@ pub fn check(pending: &[Regional], region: Option<&str>) -> Vec<Diagnostic> {
                 .map(|x| format!("`{x}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let first = r.regions.first().map_or("us-east-1", String::as_str);
+            let home = &r.home;
             match region {
                 Some(g) => Diagnostic::error(
                     codes::UNAVAILABLE_IN_REGION,
-                    format!("`{}` needs {}, which exists only in {list}; this project deploys to `{g}`", r.decl, r.service),
+                    format!("`{}` needs {}, which this project's region `{g}` does not have", r.decl, r.service),
                 )
                 .label(r.span, format!("{} in `{g}`", r.service))
                 .help(format!(
-                    "declare `{}` in a program whose project block sets `region = \"{first}\"`; what other regions need from it (its URI) can be passed to them as a param",
-                    r.decl
+                    "declare `{}` in a program whose project block sets `region = \"{home}\"` ({} exists in {list}); what other regions need from it (its URI) can be passed to them as a param",
+                    r.decl, r.service
                 )),
                 None => Diagnostic::warning(
                     codes::REGION_UNSET,
-                    format!("`{}` needs {}, which exists only in {list}, and this project sets no region", r.decl, r.service),
+                    format!("`{}` needs {}, which only some regions have (`{home}` among them), and this project sets no region", r.decl, r.service),
                 )
-                .label(r.span, format!("deploys only in {list}"))
+                .label(r.span, format!("deploys only where {} exists", r.service))
                 .help(format!(
-                    "set `region = \"{first}\"` in the project block, or always apply this program with `--region {first}`"
+                    "set `region = \"{home}\"` in the project block, or always apply this program with `--region {home}` ({} exists in {list})",
+                    r.service
                 )),
             }
         })
