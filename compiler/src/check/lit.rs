@@ -94,7 +94,8 @@ fn partitions(table: Option<&Json>) -> impl Iterator<Item = &Json> {
         .flatten()
 }
 
-fn strs(v: Option<&Json>) -> impl Iterator<Item = &str> {
+/// The strings of a JSON array (none when it is not one).
+pub(super) fn strs(v: Option<&Json>) -> impl Iterator<Item = &str> {
     v.and_then(Json::as_array)
         .into_iter()
         .flatten()

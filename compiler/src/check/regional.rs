@@ -30,12 +30,7 @@ pub fn available_in(cx: &mut Checker<'_>, decl: &Decl, table: &[String]) {
     let Some(t) = cx.stdlib.table(&dotted(table)) else {
         return;
     };
-    let regions: Vec<String> = t
-        .get("regions")
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Json::as_str)
+    let regions: Vec<String> = super::lit::strs(t.get("regions"))
         .map(String::from)
         .collect();
     let home = t

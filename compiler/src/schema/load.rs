@@ -33,6 +33,11 @@ pub(super) fn parse_file(path: &str, text: &str) -> Parsed {
 /// The stdlib with every schema indexed and none parsed: kinds and enums
 /// resolve when first read.
 pub fn index(files: &[(&'static str, &'static str)]) -> Stdlib {
+    indexed(files).0
+}
+
+/// The lazy stdlib, and the schema index its kinds and enums share.
+fn indexed(files: &[(&'static str, &'static str)]) -> (Stdlib, Arc<Schemas>) {
     let mut lib = Stdlib::default();
     for (path, text) in files {
         if path.ends_with(".cairn") {
@@ -52,15 +57,14 @@ pub fn index(files: &[(&'static str, &'static str)]) -> Stdlib {
     let schemas = Arc::new(Schemas::index(files));
     lib.kinds = Lazily::new(schemas.clone(), schemas.kinds.keys().copied(), make_kind);
     lib.enums = Lazily::new(schemas.clone(), schemas.enums.keys().copied(), make_enum);
-    lib
+    (lib, schemas)
 }
 
 /// The stdlib with every schema parsed and resolved now, or every reason
 /// it does not load: for the stdlib's own test, which proves the lazy
 /// index finds what a full parse finds.
 pub fn load(files: &[(&'static str, &'static str)]) -> Result<Stdlib, Vec<String>> {
-    let lib = index(files);
-    let schemas = Schemas::index(files);
+    let (lib, schemas) = indexed(files);
     let mut errs = vec![];
     for (i, f) in schemas.files.iter().enumerate() {
         let Some(parsed) = schemas.parsed(i) else {
