@@ -7,6 +7,7 @@
 //! an invalid value becomes `Value::Poison` after one diagnostic, and
 //! nothing downstream reports it again.
 
+mod choice;
 mod errors;
 pub(crate) mod expr;
 mod fields;

@@ -38,6 +38,12 @@ pub const RULES: &[&str] = &[
     "available_in",
     "length",
     "manual_step",
+    "needs",
+    "excludes",
+    "count_into",
+    "count_is",
+    "aws_id",
+    "unique_per",
 ];
 
 pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
@@ -83,6 +89,12 @@ pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
         ("manual_step", [Arg::Path(p), Arg::Str(what)]) => {
             super::text::manual_step(cx, decl, p, what)
         }
+        ("needs", [Arg::Path(a), Arg::List(bs)]) => super::choice::needs(cx, decl, a, bs),
+        ("excludes", [Arg::Path(a), Arg::List(bs)]) => super::choice::excludes(cx, decl, a, bs),
+        ("count_into", [Arg::Path(n), Arg::Path(l)]) => super::choice::count_into(cx, decl, n, l),
+        ("count_is", [Arg::Path(l), Arg::Path(n)]) => super::choice::count_is(cx, decl, l, n),
+        ("unique_per", [Arg::Path(p), Arg::Path(s)]) => super::choice::unique_per(cx, decl, p, s),
+        ("aws_id", [Arg::Path(p), Arg::Str(prefix)]) => super::choice::aws_id(cx, decl, p, prefix),
         ("available_in", [Arg::Path(t)]) => super::regional::available_in(cx, decl, t),
         ("requires", [Arg::Path(f), Arg::Path(o), Arg::Path(m)]) => match m.as_slice() {
             [member] => super::requires::requires(cx, decl, f, o, member),

@@ -120,10 +120,10 @@ fn with_partials<'a>(
 
 /// The partials a template includes: `{{> path ...}}`.
 fn partials_named(text: &str) -> impl Iterator<Item = &str> {
+    // Up to the closing braces first: `{{> a.hbs}},` names `a.hbs`.
     text.split("{{>")
         .skip(1)
-        .filter_map(|rest| rest.split_whitespace().next())
-        .map(|p| p.trim_end_matches("}}"))
+        .filter_map(|rest| rest.split("}}").next()?.split_whitespace().next())
 }
 
 pub fn lower(program: &ir::Program, stdlib: &'static Stdlib) -> (Vec<Fragment>, Vec<Diagnostic>) {

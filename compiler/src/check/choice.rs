@@ -1,0 +1,198 @@
+//! Rules about which settings go together, for kinds where one field
+//! changes what the others mean (a `network` given an existing VPC's ID
+//! creates nothing, so its NAT and zone count mean nothing):
+//!
+//! - `needs(a, [b, ...])`: with `a` set, each `b` must be written too;
+//! - `excludes(a, [b, ...])`: with `a` set, no `b` may be written;
+//! - `count_into(n, list)`: with `list` non-empty, `n` is its length, so
+//!   checks elsewhere that read `n` (a cluster needs two zones) see it;
+//! - `count_is(list, n)`: a non-empty `list` has exactly `n` items (a
+//!   block per zone);
+//! - `unique_per(path, scope)`: no other declaration of the kind has the
+//!   same value at `path` with the same `scope` (a rule's priority on one
+//!   load balancer);
+//! - `aws_id(path, "vpc")`: each string is an ID of that resource type
+//!   (`vpc-` and 8 or 17 lowercase hex digits).
+//!
+//! "Set" means written in the program, or a default that is not empty:
+//! an optional field's null and an empty list are unset.
+
+use super::rules::{dotted, follow, get, span_of};
+use super::Checker;
+use crate::diagnostics::{codes, Diagnostic};
+use crate::ir::{Decl, Value};
+use crate::schema::Arg;
+
+fn is_set(decl: &Decl, p: &[String]) -> bool {
+    if decl.set.contains(&dotted(p)) {
+        return true;
+    }
+    get(decl, p).is_some_and(|v| match v {
+        Value::Null | Value::Poison => false,
+        Value::List(items) => !items.is_empty(),
+        _ => false,
+    })
+}
+
+fn paths(args: &[Arg]) -> impl Iterator<Item = &Vec<String>> {
+    args.iter().filter_map(|a| match a {
+        Arg::Path(p) => Some(p),
+        _ => None,
+    })
+}
+
+pub(super) fn needs(cx: &mut Checker<'_>, decl: &Decl, a: &[String], bs: &[Arg]) {
+    if !is_set(decl, a) {
+        return;
+    }
+    let na = dotted(a);
+    for b in paths(bs) {
+        if is_set(decl, b) {
+            continue;
+        }
+        let nb = dotted(b);
+        cx.diags.push(
+            Diagnostic::error(
+                codes::FIELD_REQUIRED_BY,
+                format!("{} `{}` sets `{na}` but not `{nb}`", decl.kind, decl.name),
+            )
+            .label(span_of(decl, a), format!("`{na}` needs `{nb}`"))
+            .help(format!("add `{nb} = ...` beside `{na}`")),
+        );
+    }
+}
+
+pub(super) fn excludes(cx: &mut Checker<'_>, decl: &Decl, a: &[String], bs: &[Arg]) {
+    if !is_set(decl, a) {
+        return;
+    }
+    let na = dotted(a);
+    for b in paths(bs) {
+        let nb = dotted(b);
+        if !decl.set.contains(&nb) {
+            continue;
+        }
+        cx.diags.push(
+            Diagnostic::error(
+                codes::FIELD_NOT_ALLOWED,
+                format!("`{nb}` cannot be set together with `{na}`"),
+            )
+            .label(span_of(decl, b), format!("`{nb}` here"))
+            .label(span_of(decl, a), format!("`{na}` here"))
+            .help(format!("remove `{nb}`, or remove `{na}`")),
+        );
+    }
+}
+
+pub(super) fn count_into(cx: &mut Checker<'_>, decl: &mut Decl, n: &[String], list: &[String]) {
+    let count = match get(decl, list) {
+        Some(Value::List(items)) if !items.is_empty() => items.len(),
+        _ => return,
+    };
+    let (nn, nl) = (dotted(n), dotted(list));
+    if decl.set.contains(&nn) {
+        cx.diags.push(
+            Diagnostic::error(
+                codes::FIELD_NOT_ALLOWED,
+                format!("`{nn}` is the number of `{nl}`; it cannot be set as well"),
+            )
+            .label(span_of(decl, n), format!("`{nn}` here"))
+            .label(span_of(decl, list), format!("{count} items here"))
+            .help(format!("remove `{nn}`")),
+        );
+        return;
+    }
+    if let [field] = n {
+        decl.fields.insert(field.clone(), Value::Int(count as i64));
+    }
+}
+
+pub(super) fn count_is(cx: &mut Checker<'_>, decl: &Decl, list: &[String], n: &[String]) {
+    let (Some(Value::List(items)), Some(want)) =
+        (get(decl, list), get(decl, n).and_then(Value::as_int))
+    else {
+        return;
+    };
+    let have = items.len() as i64;
+    if have == 0 || have == want {
+        return;
+    }
+    let (nl, nn) = (dotted(list), dotted(n));
+    cx.diags.push(
+        Diagnostic::error(
+            if have > want {
+                codes::TOO_MANY_ITEMS
+            } else {
+                codes::TOO_FEW
+            },
+            format!("`{nl}` has {have} items, but `{nn}` is {want}"),
+        )
+        .label(span_of(decl, list), format!("{have} items"))
+        .help(format!("give exactly {want} items, one per zone")),
+    );
+}
+
+pub(super) fn aws_id(cx: &mut Checker<'_>, decl: &Decl, p: &[String], prefix: &str) {
+    for v in follow(cx, decl, p) {
+        let Value::Str(s) = v else { continue };
+        let hex = s.strip_prefix(prefix).and_then(|r| r.strip_prefix('-'));
+        let ok = hex.is_some_and(|h| {
+            (h.len() == 8 || h.len() == 17)
+                && h.chars()
+                    .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+        });
+        if ok {
+            continue;
+        }
+        cx.diags.push(
+            Diagnostic::error(
+                codes::INVALID_AWS_NAME,
+                format!("`{s}` in `{}` is not a {prefix} ID", dotted(p)),
+            )
+            .label(
+                span_of(decl, p),
+                format!("not `{prefix}-` and 8 or 17 hex digits"),
+            )
+            .help(format!(
+                "use the ID as the EC2 console or API shows it, like `{prefix}-0123456789abcdef0`"
+            )),
+        );
+    }
+}
+
+pub(super) fn unique_per(cx: &mut Checker<'_>, decl: &Decl, p: &[String], scope: &[String]) {
+    let (Some(v), Some(Value::Ref { decl: within, kind })) = (get(decl, p), get(decl, scope))
+    else {
+        return;
+    };
+    if matches!(v, Value::Null | Value::Poison) {
+        return;
+    }
+    // Of two declarations with one value, the one checked second reports
+    // it, naming the other.
+    let taken = cx.decls.values().find(|d| {
+        d.kind == decl.kind
+            && d.name != decl.name
+            && get(d, p) == Some(v)
+            && matches!(get(d, scope), Some(Value::Ref { decl: w, .. }) if w == within)
+    });
+    let Some(other) = taken else { return };
+    let np = dotted(p);
+    let shown = super::rules::scalar_json(v)
+        .map(|j| j.to_string())
+        .unwrap_or_default();
+    let d = Diagnostic::error(
+        codes::INVALID_COMBINATION,
+        format!(
+            "`{np} = {shown}` is taken on {kind} `{within}` by {} `{}`",
+            other.kind, other.name
+        ),
+    )
+    .label(span_of(decl, p), "the same value here")
+    .label(span_of(other, p), format!("taken by `{}` here", other.name))
+    .help(format!(
+        "give each {} on `{within}` its own `{np}`",
+        decl.kind
+    ));
+    cx.diags.push(d);
+}
