@@ -281,3 +281,55 @@ fn check_moves(p: &plan::Plan) -> usize {
     }
     moved.len() / 2
 }
+
+const REPO_AND_SERVICE: &str = r#"
+project {
+  name = "shop"
+}
+
+network main {
+  zones = 2
+}
+
+ecs_cluster apps {
+  network = main
+}
+
+ecr_repository images {}
+
+task web_task {
+  container = { image = "${images.uri}:1", port = 8080 }
+}
+
+ecs_service web {
+  cluster = apps
+  task    = web_task
+}
+"#;
+
+#[test]
+fn a_service_of_an_image_from_a_repository_created_with_it_gets_a_note() {
+    let c = compile_text("repo-and-service.cairn", REPO_AND_SERVICE);
+    let p = plan::offline(&files(&c), &BTreeMap::new(), stdlib(), &allow_of(&c));
+    assert_eq!(p.notes.len(), 1, "{:?}", p.notes);
+    assert_eq!(p.notes[0].created, "ImagesRepository");
+    assert_eq!(p.notes[0].readers, vec!["WebService".to_string()]);
+    let text = plan::render::text(&p, false);
+    assert!(
+        text.contains("holds no image until one is pushed"),
+        "{text}"
+    );
+    assert!(plan::render::markdown(&p).contains("ImagesRepository"));
+    // Once the repository exists, the same build needs no note.
+    let before = files(&c);
+    let p = plan::offline(&files(&c), &before, stdlib(), &allow_of(&c));
+    assert!(p.notes.is_empty());
+}
+
+#[test]
+fn a_repository_created_alone_gets_no_note() {
+    let text = REPO_AND_SERVICE.replace("${images.uri}:1", "public.ecr.aws/nginx/nginx:stable");
+    let c = compile_text("repo-alone.cairn", &text);
+    let p = plan::offline(&files(&c), &BTreeMap::new(), stdlib(), &allow_of(&c));
+    assert!(p.notes.is_empty(), "{:?}", p.notes);
+}

@@ -12,6 +12,7 @@
 //! values (no noise).
 
 mod diff;
+mod empty;
 mod exports;
 mod follow;
 pub mod render;
@@ -23,6 +24,7 @@ use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
 
 pub use diff::PropChange;
+pub use empty::Note;
 pub use security::Security;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -141,6 +143,10 @@ pub struct Plan {
     pub stacks: Vec<StackPlan>,
     pub manifests: Vec<ManifestChange>,
     pub security: Security,
+    /// What would fail on create although CloudFormation accepts the
+    /// template (a service reading a repository created empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
     pub summary: Summary,
 }
 
@@ -244,6 +250,7 @@ pub fn offline(
     exports::lock(&mut plan.stacks, &befores, &afters);
     plan.manifests = manifest_changes(new, old);
     plan.security = security;
+    plan.notes = empty::notes(&plan.stacks, &afters, stdlib);
     for c in plan.stacks.iter().flat_map(|s| &s.changes) {
         match c.action {
             Action::Create => plan.summary.create += 1,

@@ -265,6 +265,20 @@ pub fn text(plan: &Plan, color: bool) -> String {
         }
         out.push('\n');
     }
+    if !plan.notes.is_empty() {
+        out.push_str(&paint(
+            "\x1b[33m",
+            format!(
+                "Notes: {} create(s) would fail as planned",
+                plan.notes.len()
+            ),
+        ));
+        out.push('\n');
+        for n in &plan.notes {
+            out.push_str(&format!("  {}\n", n.text));
+        }
+        out.push('\n');
+    }
     // What apply refuses, each with its way out: stateful losses not
     // allowed, and changes CloudFormation cannot make.
     let changes = || plan.stacks.iter().flat_map(|s| &s.changes);
@@ -381,6 +395,9 @@ pub fn markdown(plan: &Plan) -> String {
             out.push_str(&format!("- ➖ {r}\n"));
         }
         out.push('\n');
+    }
+    for n in &plan.notes {
+        out.push_str(&format!("> ⚠️ {}\n", n.text));
     }
     for c in plan.stacks.iter().flat_map(|s| &s.changes) {
         if let Some(r) = &c.refused {
