@@ -11,11 +11,14 @@
 //! - `unique_per(path, scope)`: no other declaration of the kind has the
 //!   same value at `path` with the same `scope` (a rule's priority on one
 //!   load balancer);
+//! - `subset_of(path, other)`: each value at `path` is among those at
+//!   `other`, which may lead through references (a node group's zones
+//!   among its cluster's network's);
 //! - `aws_id(path, "vpc")`: each string is an ID of that resource type
 //!   (`vpc-` and 8 or 17 lowercase hex digits).
 //!
-//! "Set" means written in the program, or a default that is not empty:
-//! an optional field's null and an empty list are unset.
+//! "Set" means written in the program (a default is not), to a value that
+//! is not null.
 
 use super::rules::{dotted, follow, get, span_of};
 use super::Checker;
@@ -24,14 +27,8 @@ use crate::ir::{Decl, Value};
 use crate::schema::Arg;
 
 fn is_set(decl: &Decl, p: &[String]) -> bool {
-    if decl.set.contains(&dotted(p)) {
-        return true;
-    }
-    get(decl, p).is_some_and(|v| match v {
-        Value::Null | Value::Poison => false,
-        Value::List(items) => !items.is_empty(),
-        _ => false,
-    })
+    let written = decl.set.contains(&dotted(p)) || decl.spans.contains_key(&dotted(p));
+    written && get(decl, p).is_some_and(|v| !matches!(v, Value::Null | Value::Poison))
 }
 
 fn paths(args: &[Arg]) -> impl Iterator<Item = &Vec<String>> {
@@ -69,7 +66,7 @@ pub(super) fn excludes(cx: &mut Checker<'_>, decl: &Decl, a: &[String], bs: &[Ar
     let na = dotted(a);
     for b in paths(bs) {
         let nb = dotted(b);
-        if !decl.set.contains(&nb) {
+        if !is_set(decl, b) {
             continue;
         }
         cx.diags.push(
@@ -195,4 +192,39 @@ pub(super) fn unique_per(cx: &mut Checker<'_>, decl: &Decl, p: &[String], scope:
         decl.kind
     ));
     cx.diags.push(d);
+}
+
+pub(super) fn subset_of(cx: &mut Checker<'_>, decl: &Decl, p: &[String], other: &[String]) {
+    let have = follow(cx, decl, p);
+    if have.is_empty() {
+        return;
+    }
+    let allowed = follow(cx, decl, other);
+    let shown: Vec<String> = allowed
+        .iter()
+        .filter_map(|v| match v {
+            Value::Str(s) => Some(format!("`{s}`")),
+            _ => None,
+        })
+        .collect();
+    for v in have {
+        let Value::Str(s) = &v else { continue };
+        if allowed.contains(&v) {
+            continue;
+        }
+        let (np, no) = (dotted(p), dotted(other));
+        let help = if shown.is_empty() {
+            format!("`{no}` names none: name them there first, or use subnet IDs")
+        } else {
+            format!("use one of {}", shown.join(", "))
+        };
+        cx.diags.push(
+            Diagnostic::error(
+                codes::UNKNOWN_ENUM_MEMBER,
+                format!("`{s}` in `{np}` is not one of `{no}`"),
+            )
+            .label(span_of(decl, p), format!("`{s}` is not in `{no}`"))
+            .help(help),
+        );
+    }
 }

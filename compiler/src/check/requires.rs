@@ -15,8 +15,35 @@ pub(super) fn requires(
     other: &[String],
     member: &str,
 ) {
-    let set =
-        |p: &[String]| get(decl, p).is_some_and(|v| !matches!(v, Value::Null | Value::Poison));
+    // Both inside one list (`access.groups` and `access.type`): each item
+    // on its own, seen as a declaration of its fields.
+    if let (Some((list, f)), Some((same, o))) = (field.split_first(), other.split_first()) {
+        if let (true, Some(Value::List(items))) = (list == same, decl.fields.get(list)) {
+            for (i, item) in items.iter().enumerate() {
+                let Value::Map(fields) = item else { continue };
+                let prefix = format!("{list}.{i}.");
+                let mut view = decl.clone();
+                view.fields = fields.clone();
+                view.spans = decl
+                    .spans
+                    .iter()
+                    .filter_map(|(k, s)| Some((k.strip_prefix(&prefix)?.to_string(), *s)))
+                    .collect();
+                view.set = view.spans.keys().cloned().collect();
+                view.span = span_of(decl, &[list.clone(), i.to_string()]);
+                requires(cx, &view, f, o, member);
+            }
+            return;
+        }
+    }
+    // An empty list is as good as unset: `groups = []` asks for nothing.
+    let set = |p: &[String]| {
+        get(decl, p).is_some_and(|v| match v {
+            Value::Null | Value::Poison => false,
+            Value::List(items) => !items.is_empty(),
+            _ => true,
+        })
+    };
     if !set(field) {
         return;
     }

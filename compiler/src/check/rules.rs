@@ -44,6 +44,7 @@ pub const RULES: &[&str] = &[
     "count_is",
     "aws_id",
     "unique_per",
+    "subset_of",
 ];
 
 pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
@@ -94,6 +95,7 @@ pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
         ("count_into", [Arg::Path(n), Arg::Path(l)]) => super::choice::count_into(cx, decl, n, l),
         ("count_is", [Arg::Path(l), Arg::Path(n)]) => super::choice::count_is(cx, decl, l, n),
         ("unique_per", [Arg::Path(p), Arg::Path(s)]) => super::choice::unique_per(cx, decl, p, s),
+        ("subset_of", [Arg::Path(p), Arg::Path(o)]) => super::choice::subset_of(cx, decl, p, o),
         ("aws_id", [Arg::Path(p), Arg::Str(prefix)]) => super::choice::aws_id(cx, decl, p, prefix),
         ("available_in", [Arg::Path(t)]) => super::regional::available_in(cx, decl, t),
         ("requires", [Arg::Path(f), Arg::Path(o), Arg::Path(m)]) => match m.as_slice() {
@@ -343,7 +345,9 @@ fn table_bounds(
         let Some(v) = get(decl, fp) else { continue };
         let Some(n) = v.as_number() else { continue };
         let name = dotted(fp);
-        match row.get(&name).and_then(Json::as_array).map(|b| {
+        // The table's columns are the last segment: `volume.iops` is `iops`.
+        let column = fp.last().cloned().unwrap_or_default();
+        match row.get(&column).and_then(Json::as_array).map(|b| {
             (
                 b.first().and_then(Json::as_f64),
                 b.get(1).and_then(Json::as_f64),
@@ -365,7 +369,7 @@ fn table_bounds(
                 let allowing: Vec<String> = table_rows(cx, table)
                     .map(|rows| {
                         rows.iter()
-                            .filter(|(_, r)| r.get(&name).is_some())
+                            .filter(|(_, r)| r.get(&column).is_some())
                             .map(|(k, _)| format!("`{k}`"))
                             .collect()
                     })
@@ -868,6 +872,12 @@ fn exactly_one(cx: &mut Checker<'_>, decl: &Decl, a: &[String], b: &[String]) {
             _ => true,
         })
     };
+    // Two fields of an optional object (`ssh.key`, `ssh.public_key`) are
+    // asked for only when the object is there.
+    let parent = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    if parent > 0 && !present(a.get(..parent).unwrap_or(&[])) {
+        return;
+    }
     let (has_a, has_b) = (present(a), present(b));
     let (na, nb) = (dotted(a), dotted(b));
     if has_a && has_b {

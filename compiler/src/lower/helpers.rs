@@ -15,6 +15,16 @@ handlebars_helper!(div_helper: |a: i64, b: i64| if b == 0 { 0 } else { a.div_euc
 handlebars_helper!(clamp_helper: |v: i64, lo: i64, hi: i64| v.min(hi).max(lo));
 handlebars_helper!(cidr_subnet_helper: |cidr: str, newbits: u64, netnum: u64| cidr_subnet(cidr, newbits, netnum));
 handlebars_helper!(coalesce_helper: |a: Json, b: Json| if a.is_null() { b.clone() } else { a.clone() });
+// Whether `s` has `part` in it: an ARN against a bare name (`:`).
+handlebars_helper!(contains_helper: |s: str, part: str| s.contains(part));
+// The `values` whose key (same position in `keys`) is one of `wanted`:
+// a network's subnets in the zones a node group names.
+handlebars_helper!(select_by_helper: |values: array, keys: array, wanted: array| values
+    .iter()
+    .zip(keys)
+    .filter(|(_, k)| wanted.contains(k))
+    .map(|(v, _)| v.clone())
+    .collect::<Vec<serde_json::Value>>());
 handlebars_helper!(id_from_helper: |s: str| pascal(s.rsplit(['/', ':']).next().unwrap_or(s)));
 handlebars_helper!(range_helper: |n: u64| (0..n.min(1000)).collect::<Vec<u64>>());
 handlebars_helper!(join_kv_helper: |m: object, sep: str| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(sep));
@@ -69,6 +79,8 @@ pub fn register(h: &mut Handlebars<'_>, stdlib: &'static crate::schema::Stdlib) 
     h.register_helper("env_name", Box::new(env_name_helper));
     h.register_helper("join_kv", Box::new(join_kv_helper));
     h.register_helper("concat", Box::new(concat_helper));
+    h.register_helper("contains", Box::new(contains_helper));
+    h.register_helper("select_by", Box::new(select_by_helper));
 }
 
 pub use crate::names::{kebab, pascal};
