@@ -100,7 +100,10 @@ fn managed_node_groups_have_every_piece() {
         .as_array()
         .unwrap()
         .len();
-    assert_eq!(policies, 4, "the policies nodes need, and Session Manager's");
+    assert_eq!(
+        policies, 4,
+        "the policies nodes need, and Session Manager's"
+    );
     assert_eq!(
         b.props("WorkersNodegroup")["Taints"][0]["Effect"],
         "NO_SCHEDULE"

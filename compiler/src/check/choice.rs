@@ -14,6 +14,10 @@
 //! - `subset_of(path, other)`: each value at `path` is among those at
 //!   `other`, which may lead through references (a node group's zones
 //!   among its cluster's network's);
+//! - `keys_listed(map, table)`: each key of `map` is a row of `table`;
+//! - `entry_needs(map, field, table, column)`: an entry of `map` may set
+//!   `field` only when its row has `column` (an add-on takes a role only
+//!   where it has a service account);
 //! - `aws_id(path, "vpc")`: each string is an ID of that resource type
 //!   (`vpc-` and 8 or 17 lowercase hex digits).
 //!
@@ -225,6 +229,80 @@ pub(super) fn subset_of(cx: &mut Checker<'_>, decl: &Decl, p: &[String], other: 
             )
             .label(span_of(decl, p), format!("`{s}` is not in `{no}`"))
             .help(help),
+        );
+    }
+}
+
+fn table_rows<'a>(
+    cx: &Checker<'a>,
+    table: &[String],
+) -> Option<&'a serde_json::Map<String, serde_json::Value>> {
+    cx.stdlib.table(&dotted(table))?.get("rows")?.as_object()
+}
+
+pub(super) fn keys_listed(cx: &mut Checker<'_>, decl: &Decl, p: &[String], table: &[String]) {
+    let (Some(Value::Map(m)), Some(rows)) = (get(decl, p), table_rows(cx, table)) else {
+        return;
+    };
+    let known: Vec<&str> = rows.keys().map(String::as_str).collect();
+    for k in m.keys().filter(|k| !rows.contains_key(*k)) {
+        let np = dotted(p);
+        let mut path = p.to_vec();
+        path.push(k.clone());
+        let mut d = Diagnostic::error(codes::UNKNOWN_FIELD, format!("`{np}` has no entry `{k}`"))
+            .label(span_of(decl, &path), format!("`{k}` is not one of them"));
+        d = match crate::diagnostics::closest(k, known.iter().copied()) {
+            Some(c) => d.help(format!(
+                "did you mean `{c}`? The entries are {}",
+                known.join(", ")
+            )),
+            None => d.help(format!("use one of {}", known.join(", "))),
+        };
+        cx.diags.push(d);
+    }
+}
+
+pub(super) fn entry_needs(
+    cx: &mut Checker<'_>,
+    decl: &Decl,
+    p: &[String],
+    field: &str,
+    table: &[String],
+    column: &str,
+) {
+    let (Some(Value::Map(m)), Some(rows)) = (get(decl, p), table_rows(cx, table)) else {
+        return;
+    };
+    for (k, v) in m {
+        let set = matches!(v, Value::Map(e) if matches!(e.get(field), Some(Value::List(l)) if !l.is_empty())
+            || matches!(e.get(field), Some(x) if !matches!(x, Value::Null | Value::List(_))));
+        let has = rows.get(k).is_some_and(|r| r.get(column).is_some());
+        if !set || has || !rows.contains_key(k) {
+            continue;
+        }
+        let path: Vec<String> = p
+            .iter()
+            .cloned()
+            .chain([k.clone(), field.to_string()])
+            .collect();
+        let with: Vec<&str> = rows
+            .iter()
+            .filter(|(_, r)| r.get(column).is_some())
+            .map(|(k, _)| k.as_str())
+            .collect();
+        cx.diags.push(
+            Diagnostic::error(
+                codes::FIELD_NOT_ALLOWED,
+                format!(
+                    "`{k}` takes no `{field}`: it has no {}",
+                    column.replace('_', " ")
+                ),
+            )
+            .label(span_of(decl, &path), format!("`{field}` here"))
+            .help(format!(
+                "remove it; only {} take `{field}`",
+                with.join(", ")
+            )),
         );
     }
 }

@@ -45,6 +45,8 @@ pub const RULES: &[&str] = &[
     "aws_id",
     "unique_per",
     "subset_of",
+    "keys_listed",
+    "entry_needs",
 ];
 
 pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
@@ -96,6 +98,16 @@ pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
         ("count_is", [Arg::Path(l), Arg::Path(n)]) => super::choice::count_is(cx, decl, l, n),
         ("unique_per", [Arg::Path(p), Arg::Path(s)]) => super::choice::unique_per(cx, decl, p, s),
         ("subset_of", [Arg::Path(p), Arg::Path(o)]) => super::choice::subset_of(cx, decl, p, o),
+        ("keys_listed", [Arg::Path(p), Arg::Path(t)]) => super::choice::keys_listed(cx, decl, p, t),
+        ("entry_needs", [Arg::Path(p), Arg::Path(f), Arg::Path(t), Arg::Path(c)]) => {
+            match (f.as_slice(), c.as_slice()) {
+                ([f], [c]) => super::choice::entry_needs(cx, decl, p, f, t, c),
+                _ => cx.diags.push(internal(
+                    decl,
+                    "`entry_needs` takes a field and a column name",
+                )),
+            }
+        }
         ("aws_id", [Arg::Path(p), Arg::Str(prefix)]) => super::choice::aws_id(cx, decl, p, prefix),
         ("available_in", [Arg::Path(t)]) => super::regional::available_in(cx, decl, t),
         ("requires", [Arg::Path(f), Arg::Path(o), Arg::Path(m)]) => match m.as_slice() {

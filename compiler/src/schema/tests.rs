@@ -248,3 +248,26 @@ fn a_schema_the_index_cannot_see_or_resolve_is_a_load_error() {
     assert!(lib.kinds.contains_key("a"));
     assert!(lib.kinds.get("a").is_none());
 }
+
+/// Tags, names and create-only properties come from `resource_types.json`:
+/// a type a template writes but the table lacks would go untagged and be
+/// planned blind, so regenerating the table is not optional.
+#[test]
+fn every_resource_type_a_template_writes_is_in_resource_types() {
+    let lib = lib();
+    let table = lib.table("resource_types").expect("resource_types.json");
+    let mut missing = vec![];
+    for (path, text) in &lib.templates {
+        for part in text.split("\"Type\": \"AWS::").skip(1) {
+            let ty = part.split('"').next().unwrap_or_default();
+            if table["types"].get(format!("AWS::{ty}")).is_none() {
+                missing.push(format!("AWS::{ty} ({path})"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "run `.venv/bin/python stdlib/data/gen/resource_types.py`; missing: {}",
+        missing.join(", ")
+    );
+}
