@@ -65,7 +65,13 @@ fn every_instance_type_is_accepted_by_a_node_group() {
     let mut program = String::from(
         "network main {}\n\ncluster c {\n  network = main\n  admins  = [\"arn:aws:iam::111122223333:role/admin\"]\n}\n",
     );
-    for (i, t) in table["rows"].as_object().unwrap().keys().enumerate() {
+    // Mac instances run macOS only: no EKS image exists for them, which
+    // `image_for_mac_instances_is_refused` checks.
+    let rows = table["rows"].as_object().unwrap();
+    let eks = rows
+        .iter()
+        .filter(|(_, r)| !r["arch"].as_str().unwrap_or("").ends_with("_mac"));
+    for (i, (t, _)) in eks.enumerate() {
         program.push_str(&format!(
             "\nself_managed_nodes n{i} {{\n  cluster        = c\n  instance_types = [\"{t}\"]\n}}\n"
         ));
@@ -84,6 +90,17 @@ fn every_instance_type_is_accepted_by_a_node_group() {
         c.diagnostics.is_empty(),
         "{}",
         cairn_tests::rendered_diagnostics(&c)
+    );
+}
+
+#[test]
+fn image_for_mac_instances_is_refused() {
+    let program = "network main {}\n\ncluster c {\n  network = main\n  admins  = [\"arn:aws:iam::111122223333:role/admin\"]\n}\n\nself_managed_nodes m {\n  cluster        = c\n  instance_types = [\"mac2.metal\"]\n}\n";
+    let c = cairn_tests::compile_text("mac.cairn", program);
+    let text = cairn_tests::rendered_diagnostics(&c);
+    assert!(
+        text.contains("E0222") && text.contains("arm64_mac"),
+        "{text}"
     );
 }
 

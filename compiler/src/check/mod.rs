@@ -11,6 +11,7 @@ mod choice;
 mod errors;
 pub(crate) mod expr;
 mod fields;
+mod image;
 mod instances;
 mod lit;
 pub mod regional;

@@ -47,6 +47,8 @@ pub const RULES: &[&str] = &[
     "subset_of",
     "keys_listed",
     "entry_needs",
+    "image_for",
+    "warn_if_true",
 ];
 
 pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
@@ -68,6 +70,7 @@ pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
         }
         ("listed", [Arg::Path(p), Arg::Path(table)]) => listed(cx, decl, p, table),
         ("warn_if_empty", [Arg::Path(p), Arg::Str(why)]) => warn_if_empty(cx, decl, p, why),
+        ("warn_if_true", [Arg::Path(p), Arg::Str(why)]) => warn_if_true(cx, decl, p, why),
         ("pair_table", [Arg::Path(a), Arg::Path(b), Arg::Path(t)]) => pair_table(cx, decl, a, b, t),
         ("image_source", [Arg::Path(p), Arg::Path(k)]) => image_source(cx, decl, p, k),
         ("capacity_steps", [Arg::Path(p), Arg::Path(t), Arg::Path(k)]) => {
@@ -107,6 +110,9 @@ pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
                     "`entry_needs` takes a field and a column name",
                 )),
             }
+        }
+        ("image_for", [Arg::Path(p), Arg::Path(t), Arg::Path(o)]) => {
+            super::image::image_for(cx, decl, p, t, o)
         }
         ("aws_id", [Arg::Path(p), Arg::Str(prefix)]) => super::choice::aws_id(cx, decl, p, prefix),
         ("available_in", [Arg::Path(t)]) => super::regional::available_in(cx, decl, t),
@@ -599,6 +605,25 @@ fn warn_if_empty(cx: &mut Checker<'_>, decl: &Decl, p: &[String], why: &str) {
             .help(format!("set `{name} = [...]`")),
         );
     }
+}
+
+/// `warn_if_true(flag, why)`: a secure default turned off builds, with a
+/// warning a reviewer sees.
+fn warn_if_true(cx: &mut Checker<'_>, decl: &Decl, p: &[String], why: &str) {
+    if get(decl, p) != Some(&Value::Bool(true)) {
+        return;
+    }
+    let name = dotted(p);
+    cx.diags.push(
+        Diagnostic::warning(
+            codes::INSECURE_SETTING,
+            format!("{} `{}` sets `{name} = true`: {why}", decl.kind, decl.name),
+        )
+        .label(span_of(decl, p), "a secure default turned off")
+        .help(format!(
+            "remove `{name}` unless the software cannot do without it"
+        )),
+    );
 }
 
 /// `pair_table(cpu, memory, table)`: the pair must be a row of the table

@@ -100,6 +100,7 @@ codes! {
     SUPPORT_ENDED = "W0006", "support-ended";
     REGION_UNSET = "W0007", "region-unset";
     MANUAL_STEP = "W0008", "manual-step";
+    INSECURE_SETTING = "W0009", "insecure-setting";
 }
 
 /// Looks a code up by id (`E0201`), case-insensitively.

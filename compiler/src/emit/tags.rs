@@ -83,6 +83,23 @@ fn put(res: &mut Json, tags: &BTreeMap<String, String>, types: Option<&Map<Strin
     let Some(props) = props.as_object_mut() else {
         return;
     };
+    // Where tags are create-only and the template names the resource
+    // (an EC2 key pair), a tag added to the project later would need a
+    // replacement under the same name, which CloudFormation cannot make:
+    // such a resource keeps only the tags its template gives it.
+    let create_only = |p: &str| {
+        entry
+            .and_then(|r| r.get("create_only"))
+            .and_then(Json::as_array)
+            .is_some_and(|c| c.iter().any(|x| x.as_str() == Some(p)))
+    };
+    let named = entry
+        .and_then(|r| r.get("name"))
+        .and_then(Json::as_str)
+        .is_some_and(|n| props.contains_key(n));
+    if named && create_only(&prop) {
+        return;
+    }
     match form {
         "list" | "list_propagate" => {
             let mut list: Vec<Json> = props

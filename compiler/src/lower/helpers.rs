@@ -27,6 +27,7 @@ handlebars_helper!(select_by_helper: |values: array, keys: array, wanted: array|
     .collect::<Vec<serde_json::Value>>());
 // `map[key]`, or null where strict `lookup` would fail on a missing key.
 handlebars_helper!(entry_helper: |m: object, k: str| m.get(k).cloned().unwrap_or(serde_json::Value::Null));
+handlebars_helper!(cidr_host_helper: |cidr: str, n: u64| cidr_host(cidr, n));
 handlebars_helper!(id_from_helper: |s: str| pascal(s.rsplit(['/', ':']).next().unwrap_or(s)));
 handlebars_helper!(range_helper: |n: u64| (0..n.min(1000)).collect::<Vec<u64>>());
 handlebars_helper!(join_kv_helper: |m: object, sep: str| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(sep));
@@ -84,6 +85,7 @@ pub fn register(h: &mut Handlebars<'_>, stdlib: &'static crate::schema::Stdlib) 
     h.register_helper("contains", Box::new(contains_helper));
     h.register_helper("select_by", Box::new(select_by_helper));
     h.register_helper("entry", Box::new(entry_helper));
+    h.register_helper("cidr_host", Box::new(cidr_host_helper));
 }
 
 pub use crate::names::{kebab, pascal};
@@ -92,6 +94,24 @@ pub use crate::names::{kebab, pascal};
 /// Returns an empty string for a block that does not fit, which the
 /// template's consumer (cfn-lint, CloudFormation) rejects loudly; checks
 /// keep programs from getting there.
+/// The `n`th address of a block: `cidr_host "172.20.0.0/16" 10` is
+/// `172.20.0.10`, the cluster DNS address kubelet bootstraps are given.
+pub fn cidr_host(cidr: &str, n: u64) -> String {
+    let addr = cidr.split('/').next().unwrap_or_default();
+    let octets: Vec<u64> = addr.split('.').filter_map(|o| o.parse().ok()).collect();
+    let [a, b, c, d] = octets.as_slice() else {
+        return String::new();
+    };
+    let v = ((a << 24) | (b << 16) | (c << 8) | d).saturating_add(n);
+    format!(
+        "{}.{}.{}.{}",
+        (v >> 24) & 255,
+        (v >> 16) & 255,
+        (v >> 8) & 255,
+        v & 255
+    )
+}
+
 pub fn cidr_subnet(cidr: &str, newbits: u64, netnum: u64) -> String {
     let Some((addr, prefix)) = cidr.split_once('/') else {
         return String::new();
@@ -135,5 +155,13 @@ mod tests {
         assert_eq!(cidr_subnet("10.0.0.0/16", 6, 56), "10.0.224.0/22");
         assert_eq!(cidr_subnet("10.0.0.0/22", 6, 63), "10.0.3.240/28");
         assert_eq!(cidr_subnet("10.0.0.0/30", 6, 0), "");
+    }
+
+    #[test]
+    fn cidr_host_counts_from_the_block() {
+        assert_eq!(cidr_host("172.20.0.0/16", 10), "172.20.0.10");
+        assert_eq!(cidr_host("10.100.0.0/16", 10), "10.100.0.10");
+        assert_eq!(cidr_host("10.0.0.250/24", 10), "10.0.1.4");
+        assert_eq!(cidr_host("nonsense", 10), "");
     }
 }
