@@ -11,13 +11,16 @@
 //! - `unique_per(path, scope)`: no other declaration of the kind has the
 //!   same value at `path` with the same `scope` (a rule's priority on one
 //!   load balancer);
-//! - `subset_of(path, other)`: each value at `path` is among those at
-//!   `other`, which may lead through references (a node group's zones
-//!   among its cluster's network's);
+//! - `subset_of(path, [others])`: each value at `path` is among those at
+//!   the `others`, which may lead through references (a node group's
+//!   zones among its cluster's network's zones and Local Zones);
 //! - `keys_listed(map, table)`: each key of `map` is a row of `table`;
 //! - `entry_needs(map, field, table, column)`: an entry of `map` may set
 //!   `field` only when its row has `column` (an add-on takes a role only
 //!   where it has a service account);
+//! - `when_ref_true(field, member, ref, flag)`: with `field` set to the
+//!   enum `member`, the declaration at `ref` must have `flag` on (an IPv6
+//!   cluster on a dual-stack network);
 //! - `aws_id(path, "vpc")`: each string is an ID of that resource type
 //!   (`vpc-` and 8 or 17 lowercase hex digits).
 //!
@@ -198,12 +201,13 @@ pub(super) fn unique_per(cx: &mut Checker<'_>, decl: &Decl, p: &[String], scope:
     cx.diags.push(d);
 }
 
-pub(super) fn subset_of(cx: &mut Checker<'_>, decl: &Decl, p: &[String], other: &[String]) {
+pub(super) fn subset_of(cx: &mut Checker<'_>, decl: &Decl, p: &[String], others: &[Arg]) {
     let have = follow(cx, decl, p);
     if have.is_empty() {
         return;
     }
-    let allowed = follow(cx, decl, other);
+    let others: Vec<&Vec<String>> = paths(others).collect();
+    let allowed: Vec<Value> = others.iter().flat_map(|o| follow(cx, decl, o)).collect();
     let shown: Vec<String> = allowed
         .iter()
         .filter_map(|v| match v {
@@ -216,7 +220,12 @@ pub(super) fn subset_of(cx: &mut Checker<'_>, decl: &Decl, p: &[String], other: 
         if allowed.contains(&v) {
             continue;
         }
-        let (np, no) = (dotted(p), dotted(other));
+        let np = dotted(p);
+        let no = others
+            .iter()
+            .map(|o| dotted(o))
+            .collect::<Vec<_>>()
+            .join("` or `");
         let help = if shown.is_empty() {
             format!("`{no}` names none: name them there first, or use subnet IDs")
         } else {
@@ -305,4 +314,36 @@ pub(super) fn entry_needs(
             )),
         );
     }
+}
+
+pub(super) fn when_ref_true(
+    cx: &mut Checker<'_>,
+    decl: &Decl,
+    field: &[String],
+    member: &str,
+    r: &[String],
+    flag: &[String],
+) {
+    if get(decl, field).and_then(Value::member) != Some(member) {
+        return;
+    }
+    let Some(Value::Ref { decl: target, kind }) = get(decl, r) else {
+        return;
+    };
+    let Some(t) = cx.decls.get(target) else {
+        return;
+    };
+    if get(t, flag) != Some(&Value::Bool(false)) {
+        return;
+    }
+    let (nf, nflag) = (dotted(field), dotted(flag));
+    cx.diags.push(
+        Diagnostic::error(
+            codes::FIELD_REQUIRED_BY,
+            format!("`{nf} = {member}` needs {kind} `{target}` to set `{nflag} = true`"),
+        )
+        .label(span_of(decl, field), format!("`{member}` here"))
+        .label(span_of(decl, r), format!("{kind} `{target}`"))
+        .help(format!("add `{nflag} = true` to {kind} `{target}`")),
+    );
 }

@@ -49,6 +49,7 @@ pub const RULES: &[&str] = &[
     "entry_needs",
     "image_for",
     "warn_if_true",
+    "when_ref_true",
 ];
 
 pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
@@ -100,7 +101,7 @@ pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
         ("count_into", [Arg::Path(n), Arg::Path(l)]) => super::choice::count_into(cx, decl, n, l),
         ("count_is", [Arg::Path(l), Arg::Path(n)]) => super::choice::count_is(cx, decl, l, n),
         ("unique_per", [Arg::Path(p), Arg::Path(s)]) => super::choice::unique_per(cx, decl, p, s),
-        ("subset_of", [Arg::Path(p), Arg::Path(o)]) => super::choice::subset_of(cx, decl, p, o),
+        ("subset_of", [Arg::Path(p), Arg::List(o)]) => super::choice::subset_of(cx, decl, p, o),
         ("keys_listed", [Arg::Path(p), Arg::Path(t)]) => super::choice::keys_listed(cx, decl, p, t),
         ("entry_needs", [Arg::Path(p), Arg::Path(f), Arg::Path(t), Arg::Path(c)]) => {
             match (f.as_slice(), c.as_slice()) {
@@ -113,6 +114,14 @@ pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
         }
         ("image_for", [Arg::Path(p), Arg::Path(t), Arg::Path(o)]) => {
             super::image::image_for(cx, decl, p, t, o)
+        }
+        ("when_ref_true", [Arg::Path(f), Arg::Path(m), Arg::Path(r), Arg::Path(g)]) => {
+            match m.as_slice() {
+                [m] => super::choice::when_ref_true(cx, decl, f, m, r, g),
+                _ => cx
+                    .diags
+                    .push(internal(decl, "`when_ref_true` takes one enum member")),
+            }
         }
         ("aws_id", [Arg::Path(p), Arg::Str(prefix)]) => super::choice::aws_id(cx, decl, p, prefix),
         ("available_in", [Arg::Path(t)]) => super::regional::available_in(cx, decl, t),

@@ -28,6 +28,7 @@ handlebars_helper!(select_by_helper: |values: array, keys: array, wanted: array|
 // `map[key]`, or null where strict `lookup` would fail on a missing key.
 handlebars_helper!(entry_helper: |m: object, k: str| m.get(k).cloned().unwrap_or(serde_json::Value::Null));
 handlebars_helper!(cidr_host_helper: |cidr: str, n: u64| cidr_host(cidr, n));
+handlebars_helper!(concat_lists_helper: |a: array, b: array| a.iter().chain(b).cloned().collect::<Vec<serde_json::Value>>());
 handlebars_helper!(id_from_helper: |s: str| pascal(s.rsplit(['/', ':']).next().unwrap_or(s)));
 handlebars_helper!(range_helper: |n: u64| (0..n.min(1000)).collect::<Vec<u64>>());
 handlebars_helper!(join_kv_helper: |m: object, sep: str| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(sep));
@@ -85,6 +86,7 @@ pub fn register(h: &mut Handlebars<'_>, stdlib: &'static crate::schema::Stdlib) 
     h.register_helper("contains", Box::new(contains_helper));
     h.register_helper("select_by", Box::new(select_by_helper));
     h.register_helper("entry", Box::new(entry_helper));
+    h.register_helper("concat_lists", Box::new(concat_lists_helper));
     h.register_helper("cidr_host", Box::new(cidr_host_helper));
 }
 

@@ -13,7 +13,9 @@
     resources, records a resource event per create/update, turns a failure into
     *_ROLLBACK_COMPLETE (or *_FAILED with DisableRollback) with a *_FAILED
     event, and deletes the stack's other change sets;
-  * DeleteStack of a stack whose exports are imported ends DELETE_FAILED.
+  * DeleteStack of a stack whose exports are imported ends DELETE_FAILED;
+  * Fn::Cidr, which moto leaves unresolved, carves real blocks (a made-up
+    IPv6 pool stands in for a generic model's attribute).
 Nothing is provisioned: no EC2, IAM or EKS state exists behind the resources.
 
 Faults, for tests of what a deploy tool does when CloudFormation misbehaves:
@@ -482,6 +484,31 @@ def throttled(name, action):  # the first N calls of each action answer Throttli
         return action(self)
     return wrapper
 
+
+def cidr(block, count, bits):  # Fn::Cidr: `count` blocks of `bits` host bits carved from `block`
+    import ipaddress
+    try:
+        net = ipaddress.ip_network(str(block), strict=False)
+    except ValueError:  # a generic model's made-up block (an IPv6 pool nothing provisioned)
+        net = ipaddress.ip_network("2001:db8::/56")
+    prefix = net.max_prefixlen - int(bits)
+    if prefix < net.prefixlen:
+        raise ValidationError(message="Template error: Fn::Cidr cannot carve /%d blocks from %s" % (prefix, net))
+    subnets = net.subnets(new_prefix=prefix)
+    return [str(next(subnets)) for _ in range(int(count))]
+
+
+_clean_json = P.clean_json
+
+
+def clean_json(resource_json, resources_map):  # moto resolves every intrinsic but Fn::Cidr
+    if isinstance(resource_json, dict) and "Fn::Cidr" in resource_json:
+        block, count, bits = _clean_json(resource_json["Fn::Cidr"], resources_map)
+        return cidr(block if not isinstance(block, list) else block[0], count, bits)
+    return _clean_json(resource_json, resources_map)
+
+
+P.clean_json = clean_json
 
 for name in [n for n in vars(R.CloudFormationResponse) if not n.startswith("_") and callable(getattr(R.CloudFormationResponse, n))]:
     setattr(R.CloudFormationResponse, name, throttled(name, getattr(R.CloudFormationResponse, name)))

@@ -126,3 +126,8 @@ claim("a CREATE change set for an existing stack is refused", "already exists" i
 ev = cf.describe_stack_events(StackName="named")["StackEvents"]
 claim("events come newest first, with the failure and its reason",
       ev[0]["ResourceStatus"] == "UPDATE_ROLLBACK_COMPLETE" and any(x["ResourceStatus"] == "UPDATE_FAILED" for x in ev), ev[:3])
+
+sub6 = {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": "vpc-1", "CidrBlock": {"Fn::Select": [2, {"Fn::Cidr": ["10.7.0.0/16", 4, 8]}]}}}
+d, s = run("cidr", tpl({"S": sub6}, {"B": {"Value": {"Fn::Select": [2, {"Fn::Cidr": ["10.7.0.0/16", 4, 8]}]}}}), "CREATE", "c1")
+outs = {o["OutputKey"]: o["OutputValue"] for o in s.get("Outputs", [])}
+claim("Fn::Cidr carves real blocks", outs.get("B") == "10.7.2.0/24", outs)
