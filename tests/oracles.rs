@@ -1,7 +1,8 @@
 //! Outside oracles over everything the suite builds (ok cases and
-//! examples): cfn-lint must report no error, and checkov must report no
+//! examples): cfn-lint must report no error, checkov must report no
 //! failed check except those in `tests/checkov-skips.json`, each with a
-//! reason. Locally a missing tool skips with a note; under CI it fails.
+//! reason, and kubernetes-validate must accept every manifest strictly.
+//! Locally a missing tool skips with a note; under CI it fails.
 
 #![allow(
     clippy::unwrap_used,
@@ -131,5 +132,71 @@ fn checkov_confirms_the_security_defaults() {
         unexpected.is_empty(),
         "checkov failures not in tests/checkov-skips.json:\n{}",
         unexpected.join("\n")
+    );
+}
+
+/// Manifests are Kubernetes objects for `kubectl apply`: each must pass
+/// Kubernetes' own schema, unknown fields refused. A manifest completed at
+/// apply time (`.yaml.hbs`) is checked with its stack outputs filled in by
+/// a stand-in string, as `apply` fills them with the real ones.
+#[test]
+fn kubernetes_validate_accepts_every_manifest_strictly() {
+    let Some(validate) = oracle("kubernetes-validate") else {
+        eprintln!("note: kubernetes-validate is not installed; run `bash tests/run` to install it");
+        return;
+    };
+    let dir = repo_root().join("target/oracles/kubernetes-validate");
+    build_all(&dir);
+    let mut manifests = vec![];
+    let mut stack = vec![dir.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.to_string_lossy().to_string();
+            if p.is_dir() {
+                stack.push(p);
+            } else if name.contains("/manifests/") && name.ends_with(".yaml") {
+                manifests.push(p);
+            } else if name.contains("/manifests/") && name.ends_with(".yaml.hbs") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                let filled = text
+                    .split("{{")
+                    .enumerate()
+                    .map(|(i, part)| match (i, part.split_once("}}")) {
+                        (0, _) | (_, None) => part.to_string(),
+                        (_, Some((_, rest))) => format!("output-value{rest}"),
+                    })
+                    .collect::<String>();
+                let out = p.with_extension("");
+                std::fs::write(&out, filled).unwrap();
+                manifests.push(out);
+            }
+        }
+    }
+    manifests.sort();
+    assert!(!manifests.is_empty(), "no manifest was built");
+    let out = Command::new(validate)
+        .args(["-k", "1.34.0", "--strict"])
+        .args(&manifests)
+        .output()
+        .unwrap();
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A custom resource (Trident's backend config) has no schema to check
+    // against; kubernetes-validate says so with a warning and passes it.
+    let crd = |l: &str| l.starts_with("WARN") && l.contains("Couldn't find schema for kind");
+    let failed: Vec<&str> = report
+        .lines()
+        .filter(|l| !l.starts_with("INFO") && !crd(l))
+        .collect();
+    assert!(
+        out.status.success() && failed.is_empty(),
+        "kubernetes-validate refused {} of {} manifests:\n{}",
+        failed.len(),
+        manifests.len(),
+        failed.join("\n")
     );
 }
