@@ -131,6 +131,18 @@ pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
                 .diags
                 .push(internal(decl, "`requires` takes one enum member")),
         },
+        // `requires(field, other, member, unless)`: as above, unless
+        // `unless` is set (a shared load balancer's route is one too).
+        ("requires", [Arg::Path(f), Arg::Path(o), Arg::Path(m), Arg::Path(u)]) => {
+            let routed = get(decl, u).is_some_and(|v| !matches!(v, Value::Null | Value::Poison));
+            match m.as_slice() {
+                [_] if routed => {}
+                [member] => super::requires::requires(cx, decl, f, o, member),
+                _ => cx
+                    .diags
+                    .push(internal(decl, "`requires` takes one enum member")),
+            }
+        }
         _ => cx.diags.push(internal(
             decl,
             &format!(
