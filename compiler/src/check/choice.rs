@@ -21,6 +21,8 @@
 //! - `when_ref_true(field, member, ref, flag)`: with `field` set to the
 //!   enum `member`, the declaration at `ref` must have `flag` on (an IPv6
 //!   cluster on a dual-stack network);
+//! - `items_total([a, b], hi)`: the lists together hold at most `hi` items
+//!   (a listener rule's five condition values, paths and hosts alike);
 //! - `aws_id(path, "vpc")`: each string is an ID of that resource type
 //!   (`vpc-` and 8 or 17 lowercase hex digits).
 //!
@@ -346,4 +348,30 @@ pub(super) fn when_ref_true(
         .label(span_of(decl, r), format!("{kind} `{target}`"))
         .help(format!("add `{nflag} = true` to {kind} `{target}`")),
     );
+}
+
+pub(super) fn items_total(cx: &mut Checker<'_>, decl: &Decl, lists: &[Arg], hi: i64) {
+    let lists: Vec<&Vec<String>> = paths(lists).collect();
+    let count = |p: &[String]| match get(decl, p) {
+        Some(Value::List(items)) => items.len() as i64,
+        _ => 0,
+    };
+    let total: i64 = lists.iter().map(|p| count(p)).sum();
+    if total <= hi {
+        return;
+    }
+    let names: Vec<String> = lists.iter().map(|p| format!("`{}`", dotted(p))).collect();
+    let mut d = Diagnostic::error(
+        codes::TOO_MANY_ITEMS,
+        format!(
+            "{} hold {total} items together; at most {hi} are allowed",
+            names.join(" and ")
+        ),
+    );
+    for p in lists.iter().filter(|p| count(p) > 0) {
+        d = d.label(span_of(decl, p), format!("{} here", count(p)));
+    }
+    cx.diags.push(d.help(format!(
+        "keep {hi} at most between them, or split the rule in two"
+    )));
 }

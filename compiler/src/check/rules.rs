@@ -50,6 +50,7 @@ pub const RULES: &[&str] = &[
     "image_for",
     "warn_if_true",
     "when_ref_true",
+    "items_total",
 ];
 
 pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
@@ -122,6 +123,9 @@ pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
                     .diags
                     .push(internal(decl, "`when_ref_true` takes one enum member")),
             }
+        }
+        ("items_total", [Arg::List(ls), Arg::Int(hi)]) => {
+            super::choice::items_total(cx, decl, ls, *hi)
         }
         ("aws_id", [Arg::Path(p), Arg::Str(prefix)]) => super::choice::aws_id(cx, decl, p, prefix),
         ("available_in", [Arg::Path(t)]) => super::regional::available_in(cx, decl, t),
