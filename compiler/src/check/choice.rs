@@ -29,7 +29,7 @@
 //! "Set" means written in the program (a default is not), to a value that
 //! is not null.
 
-use super::rules::{dotted, follow, get, span_of};
+use super::rules::{dotted, follow, get, span_of, table_rows};
 use super::Checker;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::ir::{Decl, Value};
@@ -242,13 +242,6 @@ pub(super) fn subset_of(cx: &mut Checker<'_>, decl: &Decl, p: &[String], others:
             .help(help),
         );
     }
-}
-
-fn table_rows<'a>(
-    cx: &Checker<'a>,
-    table: &[String],
-) -> Option<&'a serde_json::Map<String, serde_json::Value>> {
-    cx.stdlib.table(&dotted(table))?.get("rows")?.as_object()
 }
 
 pub(super) fn keys_listed(cx: &mut Checker<'_>, decl: &Decl, p: &[String], table: &[String]) {

@@ -1,7 +1,9 @@
 //! The `requires(field, other, member)` rule: `field` may be set only where
 //! `other` is set to the enum member `member`, for settings that mean
 //! something only with another (scaling on requests per target needs an
-//! application load balancer to count them).
+//! application load balancer to count them). `requires(field, other,
+//! member, unless)` also accepts `unless` being set instead (a shared load
+//! balancer's route counts requests too).
 
 use super::rules::{dotted, get, span_of};
 use super::Checker;
@@ -78,4 +80,18 @@ pub(super) fn requires(
     };
     cx.diags
         .push(d.help(format!("{found}: {fix}, or remove `{f}`")));
+}
+
+pub(super) fn requires_unless(
+    cx: &mut Checker<'_>,
+    decl: &Decl,
+    field: &[String],
+    other: &[String],
+    member: &str,
+    unless: &[String],
+) {
+    if get(decl, unless).is_some_and(|v| !matches!(v, Value::Null | Value::Poison)) {
+        return;
+    }
+    requires(cx, decl, field, other, member);
 }

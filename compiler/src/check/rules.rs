@@ -135,13 +135,9 @@ pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
                 .diags
                 .push(internal(decl, "`requires` takes one enum member")),
         },
-        // `requires(field, other, member, unless)`: as above, unless
-        // `unless` is set (a shared load balancer's route is one too).
         ("requires", [Arg::Path(f), Arg::Path(o), Arg::Path(m), Arg::Path(u)]) => {
-            let routed = get(decl, u).is_some_and(|v| !matches!(v, Value::Null | Value::Poison));
             match m.as_slice() {
-                [_] if routed => {}
-                [member] => super::requires::requires(cx, decl, f, o, member),
+                [member] => super::requires::requires_unless(cx, decl, f, o, member, u),
                 _ => cx
                     .diags
                     .push(internal(decl, "`requires` takes one enum member")),
@@ -362,7 +358,10 @@ fn ref_at_least(cx: &mut Checker<'_>, decl: &Decl, r: &[String], f: &[String], n
         .push(d.help(format!("set `{field} = {n}` in {kind} `{target}`")));
 }
 
-fn table_rows<'a>(cx: &Checker<'a>, table: &[String]) -> Option<&'a serde_json::Map<String, Json>> {
+pub(super) fn table_rows<'a>(
+    cx: &Checker<'a>,
+    table: &[String],
+) -> Option<&'a serde_json::Map<String, Json>> {
     cx.stdlib.table(&dotted(table))?.get("rows")?.as_object()
 }
 

@@ -2,10 +2,11 @@
 //! ECR repository holds no image, and a service created in the same apply
 //! pulls from it and fails, rolling the stack back. Which types start empty
 //! and which read them is `data/starts_empty.json`; this file follows
-//! references (`Ref`, `Fn::GetAtt`, `Fn::Sub`, and `Fn::ImportValue`
-//! through the exports of the fresh build) from each reader to them.
+//! references (as emit reads them, and `Fn::ImportValue` through the
+//! exports of the fresh build) from each reader to them.
 
 use super::{Action, StackPlan};
+use crate::emit::intrinsics::referenced;
 use crate::schema::Stdlib;
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
@@ -160,37 +161,25 @@ fn objects(v: Option<&Json>) -> impl Iterator<Item = &Map<String, Json>> {
         .filter_map(Json::as_object)
 }
 
-/// Logical IDs a value refers to, and the export names it imports.
+/// Logical IDs a value refers to (emit's own reading of `Ref`, `Fn::GetAtt`
+/// and `Fn::Sub`), and the export names it imports.
 fn refs(v: &Json, ids: &mut BTreeSet<String>, imports: &mut Vec<Json>) {
+    referenced(v, ids);
+    imports_in(v, imports);
+}
+
+fn imports_in(v: &Json, imports: &mut Vec<Json>) {
     match v {
         Json::Object(m) => {
             for (k, x) in m {
-                match (k.as_str(), x) {
-                    ("Ref", Json::String(id)) => {
-                        ids.insert(id.clone());
-                    }
-                    ("Fn::GetAtt", Json::Array(a)) => {
-                        if let Some(Json::String(id)) = a.first() {
-                            ids.insert(id.clone());
-                        }
-                    }
-                    ("Fn::Sub", _) => {
-                        let text = match x {
-                            Json::Array(a) => a.first().and_then(Json::as_str),
-                            _ => x.as_str(),
-                        };
-                        for var in text.unwrap_or_default().split("${").skip(1) {
-                            let name = var.split('}').next().unwrap_or_default();
-                            ids.insert(name.split('.').next().unwrap_or_default().to_string());
-                        }
-                        refs(x, ids, imports);
-                    }
-                    ("Fn::ImportValue", name) => imports.push(name.clone()),
-                    _ => refs(x, ids, imports),
+                if k == "Fn::ImportValue" {
+                    imports.push(x.clone());
+                } else {
+                    imports_in(x, imports);
                 }
             }
         }
-        Json::Array(a) => a.iter().for_each(|x| refs(x, ids, imports)),
+        Json::Array(a) => a.iter().for_each(|x| imports_in(x, imports)),
         _ => {}
     }
 }
