@@ -129,18 +129,16 @@ pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
         }
         ("aws_id", [Arg::Path(p), Arg::Str(prefix)]) => super::choice::aws_id(cx, decl, p, prefix),
         ("available_in", [Arg::Path(t)]) => super::regional::available_in(cx, decl, t),
-        ("requires", [Arg::Path(f), Arg::Path(o), Arg::Path(m)]) => match m.as_slice() {
-            [member] => super::requires::requires(cx, decl, f, o, member),
-            _ => cx
-                .diags
-                .push(internal(decl, "`requires` takes one enum member")),
-        },
-        ("requires", [Arg::Path(f), Arg::Path(o), Arg::Path(m), Arg::Path(u)]) => {
-            match m.as_slice() {
-                [member] => super::requires::requires_unless(cx, decl, f, o, member, u),
-                _ => cx
-                    .diags
-                    .push(internal(decl, "`requires` takes one enum member")),
+        ("requires", [Arg::Path(f), Arg::Path(o), Arg::Path(m), unless @ ..]) => {
+            match (m.as_slice(), unless) {
+                ([member], []) => super::requires::requires(cx, decl, f, o, member),
+                ([member], [Arg::Path(u)]) => {
+                    super::requires::requires_unless(cx, decl, f, o, member, u)
+                }
+                _ => cx.diags.push(internal(
+                    decl,
+                    "`requires` takes one enum member, and optionally an `unless` path",
+                )),
             }
         }
         _ => cx.diags.push(internal(

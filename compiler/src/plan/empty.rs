@@ -5,11 +5,12 @@
 //! references (as emit reads them, and `Fn::ImportValue` through the
 //! exports of the fresh build) from each reader to them.
 
+use super::exports::{exports, imports};
 use super::{Action, StackPlan};
 use crate::emit::intrinsics::referenced;
 use crate::schema::Stdlib;
 use serde::Serialize;
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -84,20 +85,13 @@ struct Graph {
 impl Graph {
     fn of(afters: &BTreeMap<String, Json>) -> Graph {
         // Export name -> the resources its value refers to.
-        let mut exports: BTreeMap<String, BTreeSet<Key>> = BTreeMap::new();
+        let mut exported: BTreeMap<String, BTreeSet<Key>> = BTreeMap::new();
         for (stack, t) in afters {
-            for out in objects(t.get("Outputs")) {
-                let Some(name) = out.get("Export").and_then(|e| e.get("Name")) else {
-                    continue;
-                };
+            for (name, value) in exports(t) {
                 let mut ids = BTreeSet::new();
-                refs(
-                    out.get("Value").unwrap_or(&Json::Null),
-                    &mut ids,
-                    &mut vec![],
-                );
+                referenced(&value, &mut ids);
                 let keys = ids.into_iter().map(|i| (stack.clone(), i)).collect();
-                exports.insert(name.to_string(), keys);
+                exported.insert(name, keys);
             }
         }
         let mut g = Graph {
@@ -113,25 +107,17 @@ impl Graph {
                 if let Some(ty) = r.get("Type").and_then(Json::as_str) {
                     g.types.insert(key.clone(), ty.to_string());
                 }
-                let (mut ids, mut imports) = (BTreeSet::new(), vec![]);
-                refs(
-                    r.get("Properties").unwrap_or(&Json::Null),
-                    &mut ids,
-                    &mut imports,
-                );
+                let props = r.get("Properties").unwrap_or(&Json::Null);
+                let (mut ids, mut names) = (BTreeSet::new(), BTreeSet::new());
+                referenced(props, &mut ids);
+                imports(props, &mut names);
                 let mut to: BTreeSet<Key> = ids
                     .into_iter()
                     .filter(|i| res.contains_key(i))
                     .map(|i| (stack.clone(), i))
                     .collect();
-                for name in imports {
-                    to.extend(
-                        exports
-                            .get(&name.to_string())
-                            .into_iter()
-                            .flatten()
-                            .cloned(),
-                    );
+                for name in names {
+                    to.extend(exported.get(&name).into_iter().flatten().cloned());
                 }
                 g.edges.insert(key, to);
             }
@@ -151,35 +137,5 @@ impl Graph {
             }
         }
         false
-    }
-}
-
-fn objects(v: Option<&Json>) -> impl Iterator<Item = &Map<String, Json>> {
-    v.and_then(Json::as_object)
-        .into_iter()
-        .flat_map(|m| m.values())
-        .filter_map(Json::as_object)
-}
-
-/// Logical IDs a value refers to (emit's own reading of `Ref`, `Fn::GetAtt`
-/// and `Fn::Sub`), and the export names it imports.
-fn refs(v: &Json, ids: &mut BTreeSet<String>, imports: &mut Vec<Json>) {
-    referenced(v, ids);
-    imports_in(v, imports);
-}
-
-fn imports_in(v: &Json, imports: &mut Vec<Json>) {
-    match v {
-        Json::Object(m) => {
-            for (k, x) in m {
-                if k == "Fn::ImportValue" {
-                    imports.push(x.clone());
-                } else {
-                    imports_in(x, imports);
-                }
-            }
-        }
-        Json::Array(a) => a.iter().for_each(|x| imports_in(x, imports)),
-        _ => {}
     }
 }

@@ -14,7 +14,7 @@ use serde_json::Value as Json;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Exports of a template: name (as JSON text) -> the output's value.
-fn exports(t: &Json) -> BTreeMap<String, Json> {
+pub(super) fn exports(t: &Json) -> BTreeMap<String, Json> {
     t.get("Outputs")
         .and_then(Json::as_object)
         .into_iter()
@@ -29,7 +29,8 @@ fn exports(t: &Json) -> BTreeMap<String, Json> {
         .collect()
 }
 
-fn imports(v: &Json, out: &mut BTreeSet<String>) {
+/// Export names (as JSON text) that `v` imports through `Fn::ImportValue`.
+pub(super) fn imports(v: &Json, out: &mut BTreeSet<String>) {
     match v {
         Json::Object(m) => {
             for (k, x) in m {
