@@ -201,33 +201,53 @@ fn long_values_are_shown_as_diffs_not_clipped() {
     assert!(md.contains("role=gpu,tier=2"), "{md}");
 }
 
-/// A split program that grows by one team: few resources change stack,
-/// each move is a delete and a create that name each other, and a moved
-/// cluster is blocked like any other loss. Most new teams move nothing
-/// (`kiosk` joins a stack); `zeta` closes a segment, so the declarations
-/// before it in the last stack move to a new stack named after it.
+/// A split program that grows by one team: each move is a delete and a
+/// create that name each other, and a moved cluster is blocked like any
+/// other loss. A team added to the map the fleet's `for` iterates moves
+/// nothing, wherever its key sorts. A team added as a module of its own
+/// mostly moves nothing either, but may close a segment (`zeta`): the
+/// declarations before it in the last stack then move to a new stack named
+/// after it, at most a stack's worth.
 #[test]
 fn growing_a_split_program_moves_few_resources_and_says_so() {
     let fleet = repo_root().join("examples/fleet");
     let old = compile_path(&fleet);
-    let mut moves = BTreeMap::new();
-    for name in ["kiosk", "ledger2", "banking", "zeta", "offers", "quotes"] {
+    let main = std::fs::read_to_string(fleet.join("main.cairn")).unwrap();
+    let grow = |name: &str, grown: String| {
         let dir =
             std::env::temp_dir().join(format!("cairn-plan-grow-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("modules")).unwrap();
         let team = std::fs::read_to_string(fleet.join("modules/team.cairn")).unwrap();
         std::fs::write(dir.join("modules/team.cairn"), team).unwrap();
-        let main = std::fs::read_to_string(fleet.join("main.cairn")).unwrap();
-        let grown = format!("{main}\nmodule {name} \"./modules/team.cairn\" {{\n  network = east\n  admins  = admins\n}}\n");
         std::fs::write(dir.join("main.cairn"), grown).unwrap();
         let new = compile_path(&dir);
         let p = plan::offline(&files(&new), &files(&old), stdlib(), &allow_of(&new));
-        moves.insert(name, check_moves(&p));
+        check_moves(&p)
+    };
+    let mut moves = BTreeMap::new();
+    for name in [
+        "kiosk", "ledger2", "banking", "zeta", "offers", "quotes", "aaa", "zzz",
+    ] {
+        // One more entry in the map the teams' `for` iterates.
+        let grown = main.replacen(
+            "let teams = {\n",
+            &format!("let teams = {{\n  {name} = \"east\"\n"),
+            1,
+        );
+        assert_ne!(grown, main, "the fleet keeps its teams in `let teams`");
+        moves.insert(name, grow(name, grown));
     }
-    assert_eq!(moves["kiosk"], 0, "{moves:?}");
+    assert!(moves.values().all(|m| *m == 0), "{moves:?}");
+    let mut moves = BTreeMap::new();
+    for name in ["wolf", "xylo", "zeta"] {
+        let grown = format!(
+            "{main}\nmodule {name} \"./modules/team.cairn\" {{\n  network = shared[\"east\"]\n  admins  = admins\n}}\n"
+        );
+        moves.insert(name, grow(name, grown));
+    }
+    assert_eq!(moves["wolf"] + moves["xylo"], 0, "{moves:?}");
     assert!(moves["zeta"] > 0, "{moves:?}");
-    assert_eq!(moves.values().filter(|m| **m > 0).count(), 1, "{moves:?}");
 }
 
 /// Checks the moves of a plan where one team (18 resources) was added, and
@@ -254,8 +274,8 @@ fn check_moves(p: &plan::Plan) -> usize {
             .count()
     );
     assert!(
-        moved.len() / 2 <= 250,
-        "at most half a stack moves: {}",
+        moved.len() / 2 <= 500,
+        "at most one stack's worth moves: {}",
         moved.len()
     );
     for (stack, c) in &moved {

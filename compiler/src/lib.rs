@@ -111,19 +111,6 @@ fn run(input: Input, lower: bool) -> Compilation {
             };
         }
     };
-    let (expansion, d) = resolve::modules::expand(&programs, &mut sources, loader.as_ref(), stdlib);
-    diags.extend(d);
-    programs.extend(expansion.programs);
-    let refs: Vec<&syntax::ast::Program> = programs.iter().collect();
-    let (resolved, d) = resolve::resolve(&refs, stdlib, &expansion.instances);
-    diags.extend(d);
-    let (order, d) = graph::order(&resolved, stdlib);
-    diags.extend(d);
-    let picture = if lower {
-        declaration_picture(&resolved, &order)
-    } else {
-        Default::default()
-    };
     let mut param_values: BTreeMap<String, check::ParamValue> = BTreeMap::new();
     for (k, (origin, text)) in param_exprs {
         let file = sources.add(origin, text.clone());
@@ -147,6 +134,24 @@ fn run(input: Input, lower: bool) -> Compilation {
             },
         );
     }
+    // The editor keeps the trees as written, blocks and all; unrolling
+    // rewrites the program's own copy.
+    let written = if lower { vec![] } else { programs.clone() };
+    let given = param_exprs_for_unrolling(&programs, &param_values);
+    let (expansion, d) =
+        resolve::modules::expand(&mut programs, &mut sources, loader.as_ref(), stdlib, given);
+    diags.extend(d);
+    programs.extend(expansion.programs);
+    let refs: Vec<&syntax::ast::Program> = programs.iter().collect();
+    let (resolved, d) = resolve::resolve(&refs, stdlib, &expansion.instances);
+    diags.extend(d);
+    let (order, d) = graph::order(&resolved, stdlib);
+    diags.extend(d);
+    let picture = if lower {
+        declaration_picture(&resolved, &order)
+    } else {
+        Default::default()
+    };
     let (program, d) = check::check(&resolved, &order, stdlib, &param_values, &default_name);
     diags.extend(d);
     // Module instances follow the input files; only the files' own trees
@@ -155,12 +160,8 @@ fn run(input: Input, lower: bool) -> Compilation {
     // memory, since everything after reads the checked program.
     drop(resolved);
     drop(order);
-    let trees = if lower {
-        drop(programs);
-        vec![]
-    } else {
-        files.iter().copied().zip(programs).collect()
-    };
+    drop(programs);
+    let trees = files.iter().copied().zip(written).collect();
     let mut output = None;
     if lower && !diagnostics::has_errors(&diags) {
         let (fragments, d) = lower::lower(&program, stdlib);
@@ -172,6 +173,11 @@ fn run(input: Input, lower: bool) -> Compilation {
         }
     }
     diagnostics::sort(&mut diags);
+    // A mistake in a `for`'s block that does not depend on the element is
+    // found once per element, at the same place: it is reported once.
+    diags.dedup_by(|a, b| {
+        a.code == b.code && a.message == b.message && a.primary_span() == b.primary_span()
+    });
     if diagnostics::has_errors(&diags) {
         output = None;
     }
@@ -183,6 +189,40 @@ fn run(input: Input, lower: bool) -> Compilation {
         picture,
         trees,
     }
+}
+
+/// The `param` values a `for` or an `if` may read, as expressions: text
+/// given for a textual param is a string, anything else is parsed (a
+/// malformed value is left to the checker, which reports it).
+fn param_exprs_for_unrolling(
+    programs: &[syntax::ast::Program],
+    given: &BTreeMap<String, check::ParamValue>,
+) -> BTreeMap<String, syntax::ast::Expr> {
+    use syntax::ast::{Expr, ExprKind, ItemKind, StrPart, TypeKind};
+    let mut out = BTreeMap::new();
+    for item in programs.iter().flat_map(|p| &p.items) {
+        let ItemKind::Param { name, ty, .. } = &item.kind else {
+            continue;
+        };
+        let Some(pv) = given.get(&name.name) else {
+            continue;
+        };
+        let structured = matches!(&ty.kind, TypeKind::Named { name, .. }
+            if matches!(name.name.as_str(), "list" | "map" | "int" | "bool"));
+        let expr = if pv.expression || structured {
+            match syntax::parse_expr(&pv.text, pv.file) {
+                (Some(e), d) if d.is_empty() => e,
+                _ => continue,
+            }
+        } else {
+            Expr {
+                kind: ExprKind::Str(vec![StrPart::Text(pv.text.clone())]),
+                span: source::Span::new(pv.file, 0, pv.text.len()),
+            }
+        };
+        out.insert(name.name.clone(), expr);
+    }
+    out
 }
 
 fn declaration_picture(

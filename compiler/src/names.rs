@@ -8,14 +8,19 @@
 //! stack names come from it, so existing programs keep their bytes. Two
 //! symbols whose flattened forms meet (`blue.main` and a caller's
 //! `blue_main`) would share logical IDs; resolve reports that as an error
-//! naming both, never a merge.
+//! naming both, never a merge. A `for` keys its names by element
+//! (`main["ads"]`), which flattens the same way (`main_ads`).
 
 /// The separator between a module instance and a name inside it.
 pub const SCOPE: char = '.';
 
-/// `blue.main` -> `blue_main`: the name as templates and allow lists see it.
+/// `blue.main` -> `blue_main`, and `main["us-east-1"]` (one of a `for`'s
+/// declarations) -> `main_us_east_1`: the name as templates and allow
+/// lists see it.
 pub fn flat(name: &str) -> String {
-    name.replace(SCOPE, "_")
+    name.replace("[\"", "_")
+        .replace("\"]", "")
+        .replace([SCOPE, '-'], "_")
 }
 
 /// `retail_api` -> `RetailApi`; `platform-admin` -> `PlatformAdmin`;
@@ -50,5 +55,13 @@ mod tests {
         assert_eq!(kebab("blue.inner.gp3_fast"), "blue-inner-gp3-fast");
         assert_eq!(pascal("retail_api_2"), "RetailApi2");
         assert_eq!(pascal("platform-admin"), "PlatformAdmin");
+    }
+
+    #[test]
+    fn keyed_names_flatten_by_their_key() {
+        assert_eq!(flat("main[\"ads\"]"), "main_ads");
+        assert_eq!(flat("teams[\"us-east-1\"].main"), "teams_us_east_1_main");
+        assert_eq!(kebab("teams[\"us-east-1\"].main"), "teams-us-east-1-main");
+        assert_eq!(pascal("teams[\"us-east-1\"].main"), "TeamsUsEast1Main");
     }
 }

@@ -338,3 +338,14 @@ pub fn limit_out_of_range(name: &str, value: i64, quota: u64, span: Span) -> Dia
     .label(span, "a program may lower a quota, not raise it")
     .help(format!("set `{name}` to at most {quota}, or leave it out"))
 }
+
+/// An index that unrolling could not fold: its value is only known when
+/// the stack is deployed.
+pub fn index_not_known(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        codes::NOT_KNOWN_WHEN_COMPILING,
+        "this index is not known when compiling",
+    )
+    .label(span, "indexes a value Cairn cannot read here")
+    .help("index a `for`'s declarations by key (`teams[\"ads\"]`), or a list or map of literals, `let`s and `param`s")
+}

@@ -280,6 +280,11 @@ impl Checker<'_> {
             }
             ExprKind::Ident(n) => self.lookup(n, expr.span),
             ExprKind::Member { base, name } => self.member(base, &name.name, name.span, expr.span),
+            // Unrolling folds every index it can know; one left is not.
+            ExprKind::Index { .. } => {
+                self.diags.push(errors::index_not_known(expr.span));
+                Value::Poison
+            }
             ExprKind::Call { func, args } => self.call(&func.name, args, func.span, expr.span),
             ExprKind::Unary { op, expr: inner } => {
                 let v = self.eval(inner);

@@ -61,6 +61,10 @@ codes! {
     MODULE_CYCLE = "E0117", "module-cycle";
     MODULE_NOT_FOUND = "E0118", "module-not-found";
     NAME_CLASH = "E0119", "name-clash";
+    NOT_KNOWN_WHEN_COMPILING = "E0120", "not-known-when-compiling";
+    INVALID_LOOP_KEY = "E0121", "invalid-loop-key";
+    UNKEYED_REFERENCE = "E0122", "unkeyed-reference";
+    ABSENT_DECLARATION = "E0123", "absent-declaration";
     TYPE_MISMATCH = "E0201", "type-mismatch";
     MISSING_FIELD = "E0202", "missing-field";
     UNKNOWN_FIELD = "E0203", "unknown-field";

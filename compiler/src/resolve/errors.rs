@@ -108,3 +108,117 @@ pub fn missing_module_argument(
     .label(param_span, "declared without a default here")
     .help(format!("add `{param} = ...` to the module block"))
 }
+
+/// A `for`'s collection, an `if`'s condition or an index that needs a
+/// value only a deployment has.
+pub fn not_known(what: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        codes::NOT_KNOWN_WHEN_COMPILING,
+        format!("{what} is not known when compiling"),
+    )
+    .label(span, "needs a value Cairn cannot read here")
+    .help("build it from literals, `let`s and `param`s, e.g. `param teams: list<string>`; what is declared cannot depend on what is deployed")
+}
+
+pub fn wrong_loop_value(what: &str, expected: &str, found: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        codes::TYPE_MISMATCH,
+        format!("{what} must be {expected}, found {found}"),
+    )
+    .label(span, format!("this is {found}"))
+    .help(match expected {
+        "a bool" => "compare a `param` or a `let`: `if env == \"prod\" { ... }`",
+        _ => "iterate a list of strings (`[\"ads\", \"cart\"]`) or a map (`{ ads = 3, cart = 1 }`)",
+    })
+}
+
+pub fn invalid_loop_key(key: &str, span: Span, why: &str) -> Diagnostic {
+    Diagnostic::error(
+        codes::INVALID_LOOP_KEY,
+        format!("`{key}` cannot key a `for`'s declarations: {why}"),
+    )
+    .label(span, "this element's key")
+    .help("keys name resources: lowercase letters, digits, `-` and `_`, at most 40 characters, unique in the collection")
+}
+
+pub fn loop_element_not_string(found: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        codes::INVALID_LOOP_KEY,
+        format!("a `for` over a list keys each element by its text, and this is {found}"),
+    )
+    .label(span, "not a string")
+    .help("iterate a map instead, keyed by name: `for team, size in { ads = 3, cart = 1 } { ... }`")
+}
+
+pub fn two_vars_on_list(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        codes::INVALID_LOOP_KEY,
+        "a `for` over a list binds one variable",
+    )
+    .label(span, "a list, whose elements are their own keys")
+    .help("write `for team in teams`, or make the collection a map to bind a key and a value")
+}
+
+pub fn duplicate_loop_key(key: &str, span: Span, first: Span) -> Diagnostic {
+    Diagnostic::error(
+        codes::INVALID_LOOP_KEY,
+        format!("`{key}` is in the collection twice"),
+    )
+    .label(span, "again here")
+    .label(first, "first here")
+    .help("each element keys its own declarations; remove the repeat")
+}
+
+pub fn loop_var_shadows(var: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        codes::INVALID_LOOP_KEY,
+        format!("loop variable `{var}` has the name of something already declared"),
+    )
+    .label(span, "shadows a declared name")
+    .help(format!("rename the variable, e.g. `{var}_item`"))
+}
+
+pub fn unkeyed_reference(name: &str, span: Span, keys: &[String]) -> Diagnostic {
+    let example = keys.first().map_or("key", String::as_str);
+    Diagnostic::error(
+        codes::UNKEYED_REFERENCE,
+        format!("`{name}` is declared once per element of a `for`; name one of them"),
+    )
+    .label(span, "which one?")
+    .help(format!("write `{name}[\"{example}\"]`"))
+}
+
+pub fn unknown_loop_key(name: &str, key: &str, span: Span, keys: &[String]) -> Diagnostic {
+    let near = crate::diagnostics::closest(key, keys.iter().map(String::as_str));
+    let listed: Vec<String> = keys.iter().map(|k| format!("\"{k}\"")).collect();
+    Diagnostic::error(
+        codes::UNKEYED_REFERENCE,
+        format!("`{name}` has no element `{key}`"),
+    )
+    .label(span, "not a key of the `for` that declares it")
+    .help(match near {
+        Some(n) => format!("did you mean `{name}[\"{n}\"]`?"),
+        None => format!("its keys are {}", listed.join(", ")),
+    })
+}
+
+pub fn absent_declaration(name: &str, span: Span, cond: Span) -> Diagnostic {
+    Diagnostic::error(
+        codes::ABSENT_DECLARATION,
+        format!("`{name}` is not declared: its `if` is false"),
+    )
+    .label(span, "refers to it here")
+    .label(cond, "this condition is false")
+    .help(format!(
+        "move this into the same `if`, or declare `{name}` in an `else` block too"
+    ))
+}
+
+pub fn not_in_block(span: Span, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        codes::UNSUPPORTED_DECLARATION,
+        format!("{what} cannot go inside a `for` or an `if`"),
+    )
+    .label(span, "inside a block")
+    .help("move it to the top level; blocks hold declarations, modules and `let`s")
+}

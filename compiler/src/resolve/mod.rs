@@ -8,6 +8,8 @@
 
 mod errors;
 pub mod modules;
+pub mod unroll;
+pub mod value;
 
 use crate::diagnostics::Diagnostic;
 use crate::schema::Stdlib;
@@ -100,7 +102,10 @@ pub fn resolve<'a>(
                     continue;
                 }
                 ItemKind::Error { name: Some(name) } => (name, SymbolKind::Poisoned),
-                ItemKind::Error { name: None } => continue,
+                // Unrolled before resolution; only the editor's trees keep them.
+                ItemKind::Error { name: None } | ItemKind::For { .. } | ItemKind::If { .. } => {
+                    continue
+                }
             };
             if let Some(prev) = out.symbols.get_mut(&name.name) {
                 diags.push(errors::duplicate_name(&name.name, name.span, prev.span));

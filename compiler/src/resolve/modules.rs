@@ -12,10 +12,11 @@
 //! Invariant: expansion terminates (cycles are reported, not followed).
 
 use super::errors;
+use super::unroll::{declared_deep, rename_declared, Unroller};
 use crate::diagnostics::{closest, Diagnostic};
 use crate::schema::{walk, Stdlib};
 use crate::source::{FileId, Sources, Span};
-use crate::syntax::ast::{Ident, Item, ItemKind, Program};
+use crate::syntax::ast::{Expr, Ident, Item, ItemKind, Program};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -37,12 +38,23 @@ pub struct Expansion {
     pub instances: BTreeMap<String, Instance>,
 }
 
+/// Unrolls the roots' `for`s and `if`s and instantiates their modules,
+/// whose own blocks are unrolled once their names are scoped. `params` are
+/// the values given on the command line, which `for` and `if` may read.
 pub fn expand(
-    roots: &[Program],
+    roots: &mut [Program],
     sources: &mut Sources,
     loader: Option<&Loader>,
     stdlib: &Stdlib,
+    params: BTreeMap<String, Expr>,
 ) -> (Expansion, Vec<Diagnostic>) {
+    let mut unroller = Unroller::new(stdlib, params);
+    for prog in roots.iter() {
+        unroller.learn(&prog.items);
+    }
+    for prog in roots.iter_mut() {
+        prog.items = unroller.unroll(std::mem::take(&mut prog.items));
+    }
     let mut ex = Expander {
         sources,
         loader,
@@ -50,15 +62,34 @@ pub fn expand(
         parsed: BTreeMap::new(),
         out: Expansion::default(),
         diags: vec![],
+        unroller,
     };
-    for prog in roots {
+    for prog in roots.iter() {
         for item in &prog.items {
             if matches!(item.kind, ItemKind::Module { .. }) {
                 ex.instantiate(item, &[]);
             }
         }
     }
-    (ex.out, ex.diags)
+    let Expander {
+        mut out,
+        mut diags,
+        mut unroller,
+        ..
+    } = ex;
+    let mut declared = BTreeSet::new();
+    for prog in roots.iter().chain(&out.programs) {
+        for item in &prog.items {
+            if let Some(n) = item.declared_name() {
+                declared.insert(n.name.clone());
+            }
+        }
+    }
+    for prog in roots.iter_mut().chain(out.programs.iter_mut()) {
+        unroller.fold(&mut prog.items, &declared);
+    }
+    diags.append(&mut unroller.diags);
+    (out, diags)
 }
 
 struct Expander<'a> {
@@ -69,6 +100,7 @@ struct Expander<'a> {
     parsed: BTreeMap<String, Option<Program>>,
     out: Expansion,
     diags: Vec<Diagnostic>,
+    unroller: Unroller<'a>,
 }
 
 impl Expander<'_> {
@@ -102,11 +134,9 @@ impl Expander<'_> {
                 ItemKind::Output { name: o, .. } => {
                     local.insert(o.name.clone());
                 }
-                _ => {
-                    if let Some(n) = it.declared_name() {
-                        local.insert(n.name.clone());
-                    }
-                }
+                _ => declared_deep(it, &mut |n| {
+                    local.insert(n.name.clone());
+                }),
             }
         }
         let mut args = BTreeMap::new();
@@ -129,7 +159,6 @@ impl Expander<'_> {
             file: full.clone(),
         };
         let mut items = vec![];
-        let mut nested = vec![];
         for it in &prog.items {
             let mut it = it.clone();
             let rename = |n: &mut Ident| n.name = format!("{prefix}{}", n.name);
@@ -183,20 +212,20 @@ impl Expander<'_> {
                 }
                 _ => {
                     self.rename_values(&mut it, &local, &prefix);
-                    match &mut it.kind {
-                        ItemKind::Let { name: n, .. }
-                        | ItemKind::Decl { name: n, .. }
-                        | ItemKind::Module { name: n, .. } => rename(n),
-                        ItemKind::Error { name: Some(n) } => rename(n),
-                        _ => {}
-                    }
-                    if matches!(it.kind, ItemKind::Module { .. }) {
-                        nested.push(it.clone());
-                    }
+                    rename_declared(&mut it, &mut |n| rename(n));
                 }
             }
             items.push(it);
         }
+        // Blocks are unrolled once the instance's names are scoped and its
+        // params bound, so a module's `for` may read its arguments.
+        self.unroller.learn(&items);
+        let items = self.unroller.unroll(items);
+        let nested: Vec<Item> = items
+            .iter()
+            .filter(|i| matches!(i.kind, ItemKind::Module { .. }))
+            .cloned()
+            .collect();
         self.out.instances.insert(name.name.clone(), instance);
         self.out.programs.push(Program {
             items,

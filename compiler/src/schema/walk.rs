@@ -13,36 +13,18 @@ const MAX_DEPTH: usize = 256;
 
 pub type Visit<'f> = dyn FnMut(&mut String, Span) + 'f;
 
+/// Visits each identifier expression that is a name, so that it can be
+/// replaced whole (a loop variable by its element).
+pub type VisitExpr<'f> = dyn FnMut(&mut Expr) + 'f;
+
 /// Visits the names an item's values mention (not the name it declares).
 pub fn item_idents(item: &mut Item, stdlib: &Stdlib, f: &mut Visit<'_>) {
-    match &mut item.kind {
-        ItemKind::Decl { kind, body, .. } => match stdlib.kind(&kind.name) {
-            Some(schema) => {
-                for field in &mut body.fields {
-                    let ty = field_type(schema, &field.key.name);
-                    expr_idents(&mut field.value, ty, stdlib, f, 0);
-                }
-            }
-            None => body_idents(body, stdlib, f),
-        },
-        ItemKind::Project(body) => body_idents(body, stdlib, f),
-        ItemKind::Module { body, path, .. } => {
-            expr_idents(path, None, stdlib, f, 0);
-            body_idents(body, stdlib, f);
+    item_name_exprs(item, stdlib, &mut |e: &mut Expr| {
+        let span = e.span;
+        if let ExprKind::Ident(n) = &mut e.kind {
+            f(n, span);
         }
-        ItemKind::Param {
-            default: Some(e), ..
-        }
-        | ItemKind::Let { value: e, .. }
-        | ItemKind::Output { value: e, .. } => expr_idents(e, None, stdlib, f, 0),
-        _ => {}
-    }
-}
-
-fn body_idents(body: &mut Body, stdlib: &Stdlib, f: &mut Visit<'_>) {
-    for field in &mut body.fields {
-        expr_idents(&mut field.value, None, stdlib, f, 0);
-    }
+    });
 }
 
 pub fn expr_idents(
@@ -52,54 +34,125 @@ pub fn expr_idents(
     f: &mut Visit<'_>,
     depth: usize,
 ) {
+    expr_names(
+        e,
+        ty,
+        stdlib,
+        &mut |e: &mut Expr| {
+            let span = e.span;
+            if let ExprKind::Ident(n) = &mut e.kind {
+                f(n, span);
+            }
+        },
+        depth,
+    );
+}
+
+/// [`item_idents`], handing over the whole identifier expression.
+pub fn item_name_exprs(item: &mut Item, stdlib: &Stdlib, f: &mut VisitExpr<'_>) {
+    match &mut item.kind {
+        ItemKind::Decl { kind, body, .. } => match stdlib.kind(&kind.name) {
+            Some(schema) => {
+                for field in &mut body.fields {
+                    let ty = field_type(schema, &field.key.name);
+                    expr_names(&mut field.value, ty, stdlib, f, 0);
+                }
+            }
+            None => body_idents(body, stdlib, f),
+        },
+        ItemKind::Project(body) => body_idents(body, stdlib, f),
+        ItemKind::Module { body, path, .. } => {
+            expr_names(path, None, stdlib, f, 0);
+            body_idents(body, stdlib, f);
+        }
+        ItemKind::Param {
+            default: Some(e), ..
+        }
+        | ItemKind::Let { value: e, .. }
+        | ItemKind::Output { value: e, .. } => expr_names(e, None, stdlib, f, 0),
+        ItemKind::For {
+            collection, body, ..
+        } => {
+            expr_names(collection, None, stdlib, f, 0);
+            body.items
+                .iter_mut()
+                .for_each(|i| item_name_exprs(i, stdlib, f));
+        }
+        ItemKind::If { cond, then, other } => {
+            expr_names(cond, None, stdlib, f, 0);
+            then.items
+                .iter_mut()
+                .chain(other.iter_mut().flat_map(|b| b.items.iter_mut()))
+                .for_each(|i| item_name_exprs(i, stdlib, f));
+        }
+        _ => {}
+    }
+}
+
+fn body_idents(body: &mut Body, stdlib: &Stdlib, f: &mut VisitExpr<'_>) {
+    for field in &mut body.fields {
+        expr_names(&mut field.value, None, stdlib, f, 0);
+    }
+}
+
+pub fn expr_names(
+    e: &mut Expr,
+    ty: Option<&Type>,
+    stdlib: &Stdlib,
+    f: &mut VisitExpr<'_>,
+    depth: usize,
+) {
     if depth > MAX_DEPTH {
         return;
     }
     let d = depth + 1;
-    let span = e.span;
     match (&mut e.kind, ty) {
         (ExprKind::Ident(n), Some(Type::Enum(en)))
             if stdlib.enums.get(en).is_some_and(|x| x.lowered(n).is_some()) => {}
-        (ExprKind::Ident(n), _) => f(n, span),
+        (ExprKind::Ident(_), _) => f(e),
         (ExprKind::List(items), Some(Type::List(t))) => items
             .iter_mut()
-            .for_each(|i| expr_idents(i, Some(t), stdlib, f, d)),
+            .for_each(|i| expr_names(i, Some(t), stdlib, f, d)),
         (ExprKind::Object(fields), Some(Type::Object(schema))) => {
             for field in fields {
                 let t = schema
                     .iter()
                     .find(|s| s.name == field.key.name)
                     .map(|s| &s.ty);
-                expr_idents(&mut field.value, t, stdlib, f, d);
+                expr_names(&mut field.value, t, stdlib, f, d);
             }
         }
         (ExprKind::Object(fields), Some(Type::Map(t))) => fields
             .iter_mut()
-            .for_each(|x| expr_idents(&mut x.value, Some(t), stdlib, f, d)),
+            .for_each(|x| expr_names(&mut x.value, Some(t), stdlib, f, d)),
         (ExprKind::List(items), _) => items
             .iter_mut()
-            .for_each(|i| expr_idents(i, None, stdlib, f, d)),
+            .for_each(|i| expr_names(i, None, stdlib, f, d)),
         (ExprKind::Object(fields), _) => fields
             .iter_mut()
-            .for_each(|x| expr_idents(&mut x.value, None, stdlib, f, d)),
-        (ExprKind::Member { base, .. }, _) => expr_idents(base, None, stdlib, f, d),
+            .for_each(|x| expr_names(&mut x.value, None, stdlib, f, d)),
+        (ExprKind::Member { base, .. }, _) => expr_names(base, None, stdlib, f, d),
+        (ExprKind::Index { base, index }, _) => {
+            expr_names(base, None, stdlib, f, d);
+            expr_names(index, None, stdlib, f, d);
+        }
         (ExprKind::Call { args, .. }, _) => args
             .iter_mut()
-            .for_each(|a| expr_idents(a, None, stdlib, f, d)),
-        (ExprKind::Unary { expr, .. }, _) => expr_idents(expr, None, stdlib, f, d),
+            .for_each(|a| expr_names(a, None, stdlib, f, d)),
+        (ExprKind::Unary { expr, .. }, _) => expr_names(expr, None, stdlib, f, d),
         (ExprKind::Binary { lhs, rhs, .. }, _) => {
-            expr_idents(lhs, None, stdlib, f, d);
-            expr_idents(rhs, None, stdlib, f, d);
+            expr_names(lhs, None, stdlib, f, d);
+            expr_names(rhs, None, stdlib, f, d);
         }
         (ExprKind::Cond { cond, then, other }, t) => {
-            expr_idents(cond, None, stdlib, f, d);
-            expr_idents(then, t, stdlib, f, d);
-            expr_idents(other, t, stdlib, f, d);
+            expr_names(cond, None, stdlib, f, d);
+            expr_names(then, t, stdlib, f, d);
+            expr_names(other, t, stdlib, f, d);
         }
         (ExprKind::Str(parts), _) => {
             for p in parts {
                 if let StrPart::Interp(x) = p {
-                    expr_idents(x, None, stdlib, f, d);
+                    expr_names(x, None, stdlib, f, d);
                 }
             }
         }

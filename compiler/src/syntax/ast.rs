@@ -76,6 +76,20 @@ pub enum ItemKind {
         name: Ident,
         ty: TypeExpr,
     },
+    /// `for team in teams { ... }` or `for key, value in map { ... }`: the
+    /// items of the body once per element, each name keyed by the element.
+    For {
+        vars: Vec<Ident>,
+        collection: Expr,
+        body: Block,
+    },
+    /// `if cond { ... } else { ... }`: one of two blocks of items; `else
+    /// if` is an `else` block holding one `if`.
+    If {
+        cond: Expr,
+        then: Block,
+        other: Option<Block>,
+    },
     /// A declaration that did not parse; its name, when it got that far.
     Error {
         name: Option<Ident>,
@@ -83,6 +97,19 @@ pub enum ItemKind {
 }
 
 impl Item {
+    /// The items inside a `for` or an `if` (both branches), or none.
+    pub fn nested(&self) -> Vec<&Item> {
+        match &self.kind {
+            ItemKind::For { body, .. } => body.items.iter().collect(),
+            ItemKind::If { then, other, .. } => then
+                .items
+                .iter()
+                .chain(other.iter().flat_map(|b| &b.items))
+                .collect(),
+            _ => vec![],
+        }
+    }
+
     /// The name this item declares in the program's namespace, if any.
     pub fn declared_name(&self) -> Option<&Ident> {
         match &self.kind {
@@ -92,12 +119,21 @@ impl Item {
             | ItemKind::Decl { name, .. } => Some(name),
             ItemKind::Error { name } => name.as_ref(),
             ItemKind::Output { .. }
+            | ItemKind::For { .. }
+            | ItemKind::If { .. }
             | ItemKind::Project(_)
             | ItemKind::KindDef { .. }
             | ItemKind::EnumDef { .. }
             | ItemKind::TypeDef { .. } => None,
         }
     }
+}
+
+/// The braces of a `for` or an `if` and the items in them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    pub items: Vec<Item>,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -242,6 +278,12 @@ pub enum ExprKind {
     Member {
         base: Box<Expr>,
         name: Ident,
+    },
+    /// `teams["ads"]`: one of the declarations a `for` made, or an element
+    /// of a list or map.
+    Index {
+        base: Box<Expr>,
+        index: Box<Expr>,
     },
     Call {
         func: Ident,

@@ -159,6 +159,18 @@ impl Printer<'_> {
     // ---- declarations ----
 
     fn program(&mut self, items: &[Item]) {
+        self.items(items, 0);
+        self.leading(usize::MAX, 0);
+        if self.out.is_empty() {
+            return;
+        }
+        while self.out.ends_with("\n\n") {
+            self.out.pop();
+        }
+    }
+
+    /// Items at `indent`: the program's, or a `for` or `if` block's.
+    fn items(&mut self, items: &[Item], indent: usize) {
         let mut prev: Option<&Item> = None;
         for (i, item) in items.iter().enumerate() {
             if let Some(p) = prev {
@@ -169,19 +181,45 @@ impl Printer<'_> {
                     self.newline_if_needed_blank();
                 }
             }
-            self.leading(start(item.span), 0);
+            self.leading(start(item.span), indent);
             let width = self.alignment(items, i);
-            self.item(item, width);
+            self.indent(indent);
+            self.item(item, width, indent);
             self.trailing(items.get(i + 1).map_or(usize::MAX, |n| start(n.span)));
             self.newline();
             prev = Some(item);
         }
-        self.leading(usize::MAX, 0);
-        if self.out.is_empty() {
+    }
+
+    /// `{ items }` of a `for` or `if`.
+    fn block(&mut self, block: &Block, indent: usize) {
+        let close = end(block.span).saturating_sub(1);
+        self.out.push('{');
+        self.newline();
+        self.last = start(block.span) + 1;
+        self.items(&block.items, indent + 2);
+        self.leading(close, indent + 2);
+        self.indent(indent);
+        self.out.push('}');
+        self.last = end(block.span);
+    }
+
+    fn conditional(&mut self, cond: &Expr, then: &Block, els: Option<&Block>, indent: usize) {
+        self.out.push_str("if ");
+        self.expr(cond, indent);
+        self.out.push(' ');
+        self.block(then, indent);
+        let Some(els) = els else {
             return;
-        }
-        while self.out.ends_with("\n\n") {
-            self.out.pop();
+        };
+        self.out.push_str(" else ");
+        match els.items.as_slice() {
+            [Item {
+                kind: ItemKind::If { cond, then, other },
+                span,
+                ..
+            }] if *span == els.span => self.conditional(cond, then, other.as_ref(), indent),
+            _ => self.block(els, indent),
         }
     }
 
@@ -227,38 +265,52 @@ impl Printer<'_> {
             .unwrap_or(0)
     }
 
-    fn item(&mut self, item: &Item, width: usize) {
+    fn item(&mut self, item: &Item, width: usize, indent: usize) {
         match &item.kind {
             ItemKind::Project(body) => {
                 self.out.push_str("project ");
-                self.body(body, 0);
+                self.body(body, indent);
             }
             ItemKind::Param { name, ty, default } => {
                 self.out.push_str(&format!("param {}: ", name.name));
                 self.out.push_str(&self.type_expr(ty));
                 if let Some(d) = default {
                     self.out.push_str(" = ");
-                    self.expr(d, 0);
+                    self.expr(d, indent);
                 }
             }
             ItemKind::Let { name, value } => {
                 self.out.push_str(&format!("let {:<width$} = ", name.name));
-                self.expr(value, 0);
+                self.expr(value, indent);
             }
             ItemKind::Output { name, value } => {
                 self.out
                     .push_str(&format!("output {:<width$} = ", name.name));
-                self.expr(value, 0);
+                self.expr(value, indent);
             }
             ItemKind::Module { name, path, body } => {
                 self.out.push_str(&format!("module {} ", name.name));
-                self.expr(path, 0);
+                self.expr(path, indent);
                 self.out.push(' ');
-                self.body(body, 0);
+                self.body(body, indent);
             }
             ItemKind::Decl { kind, name, body } => {
                 self.out.push_str(&format!("{} {} ", kind.name, name.name));
-                self.body(body, 0);
+                self.body(body, indent);
+            }
+            ItemKind::For {
+                vars,
+                collection,
+                body,
+            } => {
+                let names: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
+                self.out.push_str(&format!("for {} in ", names.join(", ")));
+                self.expr(collection, indent);
+                self.out.push(' ');
+                self.block(body, indent);
+            }
+            ItemKind::If { cond, then, other } => {
+                self.conditional(cond, then, other.as_ref(), indent)
             }
             ItemKind::KindDef { .. }
             | ItemKind::EnumDef { .. }
@@ -456,6 +508,13 @@ impl Printer<'_> {
             }
             ExprKind::Member { base, name } => {
                 format!("{}.{}", self.operand(base, Prec::Postfix), name.name)
+            }
+            ExprKind::Index { base, index } => {
+                format!(
+                    "{}[{}]",
+                    self.operand(base, Prec::Postfix),
+                    self.inline(index)
+                )
             }
             ExprKind::Call { func, args } => {
                 let inner: Vec<String> = args.iter().map(|x| self.inline(x)).collect();

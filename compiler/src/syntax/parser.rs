@@ -297,6 +297,15 @@ impl<'s> Parser<'s> {
                 let body = self.body()?;
                 Ok(ItemKind::Module { name, path, body })
             }
+            // Reserved at the start of an item: no kind is named so.
+            "for" => {
+                self.bump();
+                self.for_loop()
+            }
+            "if" => {
+                self.bump();
+                self.conditional()
+            }
             "kind" if next_is_ident => {
                 self.bump();
                 let name = self.name("a kind name")?;
@@ -332,6 +341,147 @@ impl<'s> Parser<'s> {
                 let body = self.body()?;
                 Ok(ItemKind::Decl { kind, name, body })
             }
+        }
+    }
+
+    /// `for x in xs { items }` or `for k, v in map { items }`, after `for`.
+    fn for_loop(&mut self) -> P<ItemKind> {
+        let mut vars = vec![self.name("a loop variable")?];
+        if self.eat(",").is_some() {
+            vars.push(self.name("a loop variable")?);
+        }
+        if !self.is_ident("in") {
+            return self.fail(
+                "`in`",
+                Some("write the loop as `for team in teams { ... }`".to_string()),
+            );
+        }
+        self.bump();
+        let collection = self.expr()?;
+        let body = self.block()?;
+        Ok(ItemKind::For {
+            vars,
+            collection,
+            body,
+        })
+    }
+
+    /// `if cond { items } else { items }`, after `if`; `else if` nests.
+    fn conditional(&mut self) -> P<ItemKind> {
+        let cond = self.expr()?;
+        let then = self.block()?;
+        let mut other = None;
+        if self.is_ident("else") {
+            self.bump();
+            if self.is_ident("if") {
+                let start = self.bump().span;
+                let kind = self.conditional()?;
+                let span = start.to(self.last_span(start));
+                other = Some(Block {
+                    items: vec![Item {
+                        kind,
+                        doc: None,
+                        span,
+                    }],
+                    span,
+                });
+            } else {
+                other = Some(self.block()?);
+            }
+        }
+        Ok(ItemKind::If { cond, then, other })
+    }
+
+    /// `{ items }` of a `for` or an `if`. A broken item inside is skipped
+    /// to its end, so the rest of the block still declares its names.
+    fn last_span(&self, or: Span) -> Span {
+        self.toks
+            .get(self.pos.saturating_sub(1))
+            .map(|t| t.span)
+            .unwrap_or(or)
+    }
+
+    fn block(&mut self) -> P<Block> {
+        let open = self.expect(
+            "{",
+            Some("the items to repeat or to choose go in braces".to_string()),
+        )?;
+        self.enter()?;
+        let mut items = vec![];
+        loop {
+            if self.eat("}").is_some() {
+                break;
+            }
+            // Layout means nothing, so a block's items may start at column
+            // 0 too: only the end of the file shows a block unclosed.
+            if self.at_eof() {
+                let t = self.peek().clone();
+                let found = self.describe(&t);
+                self.diags.push(errors::unclosed(open, "{", &found, t.span));
+                return Err(Fail);
+            }
+            let from = self.pos;
+            let item = self.item_in_block(from);
+            items.push(item);
+            if self.pos == from {
+                self.bump();
+            }
+        }
+        self.leave();
+        Ok(Block {
+            items,
+            span: open.to(self.last_span(open)),
+        })
+    }
+
+    fn item_in_block(&mut self, from: usize) -> Item {
+        let start = self.peek().span;
+        let doc = self.peek().doc.clone();
+        let depth = self.depth;
+        let mut name_seen: Option<Ident> = None;
+        let kind = match self.item_kind(&mut name_seen) {
+            Ok(k) => k,
+            Err(Fail) => {
+                self.depth = depth;
+                self.skip_item(from);
+                ItemKind::Error { name: name_seen }
+            }
+        };
+        let end = self
+            .toks
+            .get(self.pos.saturating_sub(1))
+            .map(|t| t.span)
+            .unwrap_or(start);
+        Item {
+            kind,
+            doc,
+            span: start.to(end),
+        }
+    }
+
+    /// Skips the rest of a broken item that started at token `from`: to
+    /// the end of its braces, then to the next line; never past the `}` of
+    /// the enclosing block.
+    fn skip_item(&mut self, from: usize) {
+        let delta = |t: &Token| match t.tok {
+            Tok::Punct("{") | Tok::Punct("[") | Tok::Punct("(") => 1i64,
+            Tok::Punct("}") | Tok::Punct("]") | Tok::Punct(")") => -1,
+            _ => 0,
+        };
+        let mut depth: i64 = self
+            .toks
+            .get(from..self.pos)
+            .unwrap_or_default()
+            .iter()
+            .map(delta)
+            .sum();
+        while !self.at_eof() {
+            let t = self.peek();
+            if depth <= 0 && (self.is_punct("}") || (t.nl_before && self.pos > from)) {
+                break;
+            }
+            depth += delta(t);
+            self.bump();
         }
     }
 
@@ -673,9 +823,28 @@ impl<'s> Parser<'s> {
     fn postfix(&mut self) -> P<Expr> {
         let mut e = self.primary()?;
         let mut links = 0;
-        while self.is_punct(".") {
+        while self.is_punct(".") || (self.is_punct("[") && !self.peek().nl_before) {
             links += 1;
             self.chain_limit(links)?;
+            if self.is_punct("[") {
+                let open = self.bump().span;
+                let index = self.expr()?;
+                let Some(close) = self.eat("]") else {
+                    let t = self.peek().clone();
+                    let found = self.describe(&t);
+                    self.diags.push(errors::unclosed(open, "[", &found, t.span));
+                    return Err(Fail);
+                };
+                let span = e.span.to(close);
+                e = Expr {
+                    kind: ExprKind::Index {
+                        base: Box::new(e),
+                        index: Box::new(index),
+                    },
+                    span,
+                };
+                continue;
+            }
             self.bump();
             let name = self.ident("an attribute name")?;
             let span = e.span.to(name.span);
