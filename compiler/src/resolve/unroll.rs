@@ -390,9 +390,10 @@ fn elements(
                             ok = false;
                         }
                     }
+                    // One is enough: the others are most likely alike.
                     Some(other) => {
                         diags.push(errors::loop_element_not_string(other.describe(), it.span));
-                        ok = false;
+                        return None;
                     }
                     None => {
                         diags.push(errors::not_known("this element", it.span));
