@@ -512,3 +512,63 @@ fn symbols_and_formatting() {
         "a file that does not parse is not formatted"
     );
 }
+
+/// Inside `for` and `if` blocks the editor answers as it does at the top
+/// level: hover on fields, definitions of keyed references, kinds offered
+/// where an item goes, the blocks in the outline, and a mistake in a block
+/// reported once, not once per element.
+#[test]
+fn loops_and_conditions_are_understood_inside_their_blocks() {
+    let path = "/loops/main.cairn";
+    let text = "param prod: bool = true\n\nfor team in [\"ads\", \"cart\"] {\n  network net {\n    zones = 2\n  }\n\n  cluster eks {\n    network = net\n    admins  = [\"arn:aws:iam::111122223333:role/admin\"]\n  }\n}\n\nif prod {\n  ecr_repository images {}\n}\n\noutput ads = eks[\"ads\"].endpoint\n";
+    let mut c = Client::start(&[(path, text)]);
+    c.open(path, text);
+    assert_eq!(c.diagnostics(path), Vec::<Value>::new());
+    let h = c.at("textDocument/hover", path, text, "zo|nes", json!({}));
+    let v = h["contents"]["value"].as_str().unwrap_or_default();
+    assert!(v.contains("zones: int"), "{h}");
+    let d = c.at(
+        "textDocument/definition",
+        path,
+        text,
+        "e|ks[\"ads\"]",
+        json!({}),
+    );
+    assert_eq!(d["range"]["start"], json!({ "line": 7, "character": 10 }));
+    let d = c.at(
+        "textDocument/definition",
+        path,
+        text,
+        "\"].endp|oint",
+        json!({}),
+    );
+    assert_eq!(d["range"]["start"], json!({ "line": 7, "character": 10 }));
+    let items = c.at(
+        "textDocument/completion",
+        path,
+        text,
+        "  |ecr_repository",
+        json!({}),
+    );
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert!(
+        labels.contains(&"cluster") && labels.contains(&"for"),
+        "{labels:?}"
+    );
+    let s = c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri(path) } }),
+    );
+    assert_eq!(s[1]["name"], "for team");
+    assert_eq!(s[1]["children"][1]["name"], "eks");
+    assert_eq!(s[2]["children"][0]["name"], "images");
+    let broken = text.replace("zones = 2", "zones = \"two\"");
+    c.change(path, 2, &broken);
+    let diags = c.diagnostics(path);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+}

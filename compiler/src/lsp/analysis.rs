@@ -108,6 +108,15 @@ fn is_member(stdlib: &Stdlib, t: Option<&Type>, name: &str) -> Option<String> {
     }
 }
 
+/// An item and, for a `for` or an `if`, every item inside it.
+fn deep(item: &Item) -> Vec<&Item> {
+    let mut out = vec![item];
+    for inner in item.nested() {
+        out.extend(deep(inner));
+    }
+    out
+}
+
 fn inside(span: Span, offset: usize) -> bool {
     (span.start as usize) <= offset && offset <= span.end as usize
 }
@@ -159,7 +168,7 @@ impl Analysis {
     pub fn declared(&self) -> Vec<Declared<'_>> {
         let mut out = vec![];
         for (file, tree) in &self.trees {
-            for item in &tree.items {
+            for item in tree.items.iter().flat_map(deep) {
                 if let Some(name) = item.declared_name() {
                     out.push(Declared {
                         name: &name.name,
@@ -189,12 +198,16 @@ impl Analysis {
     /// What is at `offset` in `file`.
     pub fn at(&self, file: FileId, offset: usize) -> Option<At> {
         let stdlib = Stdlib::get().ok()?;
-        let item = self
+        let mut item = self
             .trees
             .get(&file)?
             .items
             .iter()
             .find(|i| inside(i.span, offset))?;
+        // Into the `for` or `if` blocks around the offset.
+        while let Some(inner) = item.nested().into_iter().find(|i| inside(i.span, offset)) {
+            item = inner;
+        }
         if let Some(n) = item.declared_name().filter(|n| inside(n.span, offset)) {
             return Some(At::Declaration(n.name.clone()));
         }
@@ -241,6 +254,9 @@ impl Analysis {
             ItemKind::Param {
                 default: Some(d), ..
             } => self.in_expr(d, offset, None),
+            ItemKind::For { collection: e, .. } | ItemKind::If { cond: e, .. } => {
+                self.in_expr(e, offset, None)
+            }
             _ => None,
         }
     }
@@ -285,6 +301,11 @@ impl Analysis {
             }),
             ExprKind::Member { base, name } => {
                 if inside(name.span, offset) {
+                    // `eks["ads"].endpoint` is an attribute of `eks`.
+                    let mut base: &Expr = base;
+                    while let ExprKind::Index { base: b, .. } = &base.kind {
+                        base = b;
+                    }
                     let base = base.as_path()?.join(".");
                     Some(At::Attribute {
                         base,
@@ -294,6 +315,9 @@ impl Analysis {
                     self.in_expr(base, offset, None)
                 }
             }
+            ExprKind::Index { base, index } => self
+                .in_expr(base, offset, None)
+                .or_else(|| self.in_expr(index, offset, None)),
             ExprKind::List(items) => items.iter().find_map(|x| self.in_expr(x, offset, ty)),
             ExprKind::Object(fields) => fields
                 .iter()

@@ -44,6 +44,8 @@ fn key_before_equals(s: &str) -> Option<String> {
 fn header(line: &str) -> Option<String> {
     let words: Vec<&str> = line.split_whitespace().collect();
     match words.as_slice() {
+        // `if prod {` and `} else {` open blocks of items, not bodies.
+        [kind, _] | [_, kind] if matches!(*kind, "if" | "else") => None,
         [kind, name] if kind.chars().all(is_word) && name.chars().all(is_word) => {
             Some((*kind).to_string())
         }
@@ -199,6 +201,8 @@ pub fn complete(a: Option<&Analysis>, text: &str, offset: usize) -> Vec<lsp::Com
                     "module",
                     "module ${1:name} \"${2:./module.cairn}\" {\n  $0\n}",
                 ),
+                ("for", "for ${1:item} in ${2:items} {\n  $0\n}"),
+                ("if", "if ${1:condition} {\n  $0\n}"),
             ] {
                 out.push(snippet(
                     item(kw, lsp::CompletionItemKind::KEYWORD, "keyword".into()),

@@ -8,7 +8,7 @@ use crate::diagnostics::{codes, Diagnostic, Severity};
 use crate::schema::reference::written_default;
 use crate::schema::Stdlib;
 use crate::source::{FileId, Span};
-use crate::syntax::ast::ItemKind;
+use crate::syntax::ast::{Item, ItemKind};
 use lsp_types as lsp;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -253,7 +253,6 @@ pub fn rename(
     Ok(Some(lsp::WorkspaceEdit::new(changes)))
 }
 
-#[allow(deprecated)] // `deprecated` is a required field of the type.
 pub fn symbols(a: &Analysis, file: FileId) -> Vec<lsp::DocumentSymbol> {
     let Some(tree) = a.trees.get(&file) else {
         return vec![];
@@ -261,56 +260,81 @@ pub fn symbols(a: &Analysis, file: FileId) -> Vec<lsp::DocumentSymbol> {
     let lines = convert::Lines::new(a.text(file));
     tree.items
         .iter()
-        .filter_map(|item| {
-            let (name, detail, kind, at) = match &item.kind {
-                ItemKind::Decl { kind, name, .. } => (
-                    name.name.clone(),
-                    kind.name.clone(),
-                    lsp::SymbolKind::OBJECT,
-                    name.span,
-                ),
-                ItemKind::Param { name, .. } => (
-                    name.name.clone(),
-                    "param".into(),
-                    lsp::SymbolKind::VARIABLE,
-                    name.span,
-                ),
-                ItemKind::Let { name, .. } => (
-                    name.name.clone(),
-                    "let".into(),
-                    lsp::SymbolKind::CONSTANT,
-                    name.span,
-                ),
-                ItemKind::Output { name, .. } => (
-                    name.name.clone(),
-                    "output".into(),
-                    lsp::SymbolKind::PROPERTY,
-                    name.span,
-                ),
-                ItemKind::Module { name, .. } => (
-                    name.name.clone(),
-                    "module".into(),
-                    lsp::SymbolKind::MODULE,
-                    name.span,
-                ),
-                ItemKind::Project(_) => (
-                    "project".into(),
-                    String::new(),
-                    lsp::SymbolKind::PACKAGE,
-                    item.span,
-                ),
-                _ => return None,
-            };
-            Some(lsp::DocumentSymbol {
-                name,
-                detail: Some(detail),
-                kind,
-                tags: None,
-                deprecated: None,
-                range: lines.range(item.span.start as usize, item.span.end as usize),
-                selection_range: lines.range(at.start as usize, at.end as usize),
-                children: None,
-            })
-        })
+        .filter_map(|item| symbol(item, &lines))
         .collect()
+}
+
+/// One item's outline entry; a `for` or an `if` holds its items' entries.
+#[allow(deprecated)] // `deprecated` is a required field of the type.
+fn symbol(item: &Item, lines: &convert::Lines<'_>) -> Option<lsp::DocumentSymbol> {
+    let (name, detail, kind, at) = match &item.kind {
+        ItemKind::Decl { kind, name, .. } => (
+            name.name.clone(),
+            kind.name.clone(),
+            lsp::SymbolKind::OBJECT,
+            name.span,
+        ),
+        ItemKind::Param { name, .. } => (
+            name.name.clone(),
+            "param".into(),
+            lsp::SymbolKind::VARIABLE,
+            name.span,
+        ),
+        ItemKind::Let { name, .. } => (
+            name.name.clone(),
+            "let".into(),
+            lsp::SymbolKind::CONSTANT,
+            name.span,
+        ),
+        ItemKind::Output { name, .. } => (
+            name.name.clone(),
+            "output".into(),
+            lsp::SymbolKind::PROPERTY,
+            name.span,
+        ),
+        ItemKind::Module { name, .. } => (
+            name.name.clone(),
+            "module".into(),
+            lsp::SymbolKind::MODULE,
+            name.span,
+        ),
+        ItemKind::Project(_) => (
+            "project".into(),
+            String::new(),
+            lsp::SymbolKind::PACKAGE,
+            item.span,
+        ),
+        ItemKind::For { vars, .. } => {
+            let names: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
+            let at = vars.first().map_or(item.span, |v| v.span);
+            (
+                format!("for {}", names.join(", ")),
+                "for".into(),
+                lsp::SymbolKind::NAMESPACE,
+                at,
+            )
+        }
+        ItemKind::If { cond, .. } => (
+            "if".into(),
+            "if".into(),
+            lsp::SymbolKind::NAMESPACE,
+            cond.span,
+        ),
+        _ => return None,
+    };
+    let inner: Vec<lsp::DocumentSymbol> = item
+        .nested()
+        .into_iter()
+        .filter_map(|i| symbol(i, lines))
+        .collect();
+    Some(lsp::DocumentSymbol {
+        name,
+        detail: Some(detail),
+        kind,
+        tags: None,
+        deprecated: None,
+        range: lines.range(item.span.start as usize, item.span.end as usize),
+        selection_range: lines.range(at.start as usize, at.end as usize),
+        children: (!inner.is_empty()).then_some(inner),
+    })
 }
