@@ -353,3 +353,25 @@ fn a_repository_created_alone_gets_no_note() {
     let p = plan::offline(&files(&c), &BTreeMap::new(), stdlib(), &allow_of(&c));
     assert!(p.notes.is_empty(), "{:?}", p.notes);
 }
+
+/// Terraform's `count` lesson: declarations a `for` makes are keyed by
+/// their element, so removing one from the middle of the list deletes that
+/// element's resources and touches no other's.
+#[test]
+fn removing_an_element_of_a_for_deletes_only_its_resources() {
+    let program = |teams: &str| {
+        format!(
+            "project {{\n  name = \"keyed\"\n}}\n\nfor team in [{teams}] {{\n  ecr_repository images {{}}\n\n  network net {{\n    zones = 2\n  }}\n}}\n"
+        )
+    };
+    let old = compile_text("main.cairn", &program("\"ads\", \"cart\", \"search\""));
+    let new = compile_text("main.cairn", &program("\"ads\", \"search\""));
+    assert!(!old.has_errors() && !new.has_errors());
+    let p = plan::offline(&files(&new), &files(&old), stdlib(), &allow_of(&new));
+    let changes: Vec<&plan::Change> = p.stacks.iter().flat_map(|s| &s.changes).collect();
+    assert!(!changes.is_empty());
+    for c in &changes {
+        assert_eq!(c.action, Action::Delete, "{}", c.logical_id);
+        assert!(c.logical_id.contains("Cart"), "{}", c.logical_id);
+    }
+}
