@@ -222,3 +222,12 @@ pub fn not_in_block(span: Span, what: &str) -> Diagnostic {
     .label(span, "inside a block")
     .help("move it to the top level; blocks hold declarations, modules and `let`s")
 }
+
+pub fn too_many_unrolled(span: Span, max: usize) -> Diagnostic {
+    Diagnostic::error(
+        codes::TOO_MANY_ITEMS,
+        format!("the program's `for`s make more than {max} items"),
+    )
+    .label(span, "this collection takes the count past the bound")
+    .help("a program this large cannot be deployed; split it into programs, or iterate fewer elements")
+}

@@ -27,6 +27,11 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Keys name resources, so they are held to what every AWS name takes.
 const MAX_KEY: usize = 40;
 
+/// Items all `for`s of a program may make together: far past what
+/// CloudFormation deploys (500 resources a stack, 2,000 stacks an account),
+/// and a bound on what nested loops can ask of memory.
+const MAX_UNROLLED: usize = 20_000;
+
 pub struct Unroller<'a> {
     stdlib: &'a Stdlib,
     values: Values,
@@ -39,6 +44,8 @@ pub struct Unroller<'a> {
     absent: BTreeMap<String, Span>,
     /// Every name declared at any depth, which a loop variable must not be.
     declared: BTreeSet<String>,
+    /// Items made by `for`s so far, against [`MAX_UNROLLED`].
+    made: usize,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -58,6 +65,7 @@ impl<'a> Unroller<'a> {
             families: BTreeMap::new(),
             absent: BTreeMap::new(),
             declared: BTreeSet::new(),
+            made: 0,
             diags: vec![],
         }
     }
@@ -66,6 +74,12 @@ impl<'a> Unroller<'a> {
     /// any depth; before unrolling, since a program's order is free.
     pub fn learn(&mut self, items: &[Item]) {
         for item in items {
+            self.learn_one(item);
+        }
+    }
+
+    fn learn_one(&mut self, item: &Item) {
+        {
             match &item.kind {
                 ItemKind::Let { name, value } => {
                     self.values.exprs.insert(name.name.clone(), value.clone());
@@ -90,8 +104,9 @@ impl<'a> Unroller<'a> {
             if let Some(n) = item.declared_name() {
                 self.declared.insert(n.name.clone());
             }
-            let inner: Vec<Item> = item.nested().into_iter().cloned().collect();
-            self.learn(&inner);
+            for inner in item.nested() {
+                self.learn_one(inner);
+            }
         }
     }
 
@@ -155,6 +170,16 @@ impl<'a> Unroller<'a> {
         let mut locals = vec![];
         for item in &body.items {
             declared_deep(item, &mut |n| locals.push(n.name.clone()));
+        }
+        let asked = elements.len().saturating_mul(body.items.len());
+        self.made = self.made.saturating_add(asked);
+        if self.made > MAX_UNROLLED {
+            // Once: every `for` after the first past the bound is past it.
+            if self.made.saturating_sub(asked) <= MAX_UNROLLED {
+                self.diags
+                    .push(errors::too_many_unrolled(collection.span, MAX_UNROLLED));
+            }
+            return self.poison(&body.items);
         }
         let keys: Vec<String> = elements.iter().map(|(k, _)| k.clone()).collect();
         for l in &locals {
