@@ -1,6 +1,8 @@
 //! Resolve: the program's namespace.
 //!
-//! Input: the syntax trees of every file of one program, and the stdlib.
+//! Input: the syntax trees of every file of one program, with modules
+//! instantiated and `for`/`if` unrolled (`modules.rs`, `unroll.rs`), and
+//! the stdlib.
 //! Output: a [`Resolved`] symbol table (names unique across the program,
 //! whatever their kind) and the items to check.
 //! Invariant: every declared name gets a symbol, even when its declaration
