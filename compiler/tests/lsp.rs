@@ -527,22 +527,11 @@ fn loops_and_conditions_are_understood_inside_their_blocks() {
     let h = c.at("textDocument/hover", path, text, "zo|nes", json!({}));
     let v = h["contents"]["value"].as_str().unwrap_or_default();
     assert!(v.contains("zones: int"), "{h}");
-    let d = c.at(
-        "textDocument/definition",
-        path,
-        text,
-        "e|ks[\"ads\"]",
-        json!({}),
-    );
-    assert_eq!(d["range"]["start"], json!({ "line": 7, "character": 10 }));
-    let d = c.at(
-        "textDocument/definition",
-        path,
-        text,
-        "\"].endp|oint",
-        json!({}),
-    );
-    assert_eq!(d["range"]["start"], json!({ "line": 7, "character": 10 }));
+    // The keyed name, and its attribute, both lead to `cluster eks`.
+    for at in ["e|ks[\"ads\"]", "\"].endp|oint"] {
+        let d = c.at("textDocument/definition", path, text, at, json!({}));
+        assert_eq!(d["range"]["start"], json!({ "line": 7, "character": 10 }));
+    }
     let items = c.at(
         "textDocument/completion",
         path,

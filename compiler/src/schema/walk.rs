@@ -19,12 +19,7 @@ pub type VisitExpr<'f> = dyn FnMut(&mut Expr) + 'f;
 
 /// Visits the names an item's values mention (not the name it declares).
 pub fn item_idents(item: &mut Item, stdlib: &Stdlib, f: &mut Visit<'_>) {
-    item_name_exprs(item, stdlib, &mut |e: &mut Expr| {
-        let span = e.span;
-        if let ExprKind::Ident(n) = &mut e.kind {
-            f(n, span);
-        }
-    });
+    item_name_exprs(item, stdlib, &mut |e: &mut Expr| as_name(e, f));
 }
 
 pub fn expr_idents(
@@ -34,18 +29,14 @@ pub fn expr_idents(
     f: &mut Visit<'_>,
     depth: usize,
 ) {
-    expr_names(
-        e,
-        ty,
-        stdlib,
-        &mut |e: &mut Expr| {
-            let span = e.span;
-            if let ExprKind::Ident(n) = &mut e.kind {
-                f(n, span);
-            }
-        },
-        depth,
-    );
+    expr_names(e, ty, stdlib, &mut |e: &mut Expr| as_name(e, f), depth);
+}
+
+fn as_name(e: &mut Expr, f: &mut Visit<'_>) {
+    let span = e.span;
+    if let ExprKind::Ident(n) = &mut e.kind {
+        f(n, span);
+    }
 }
 
 /// [`item_idents`], handing over the whole identifier expression.

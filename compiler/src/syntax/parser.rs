@@ -216,27 +216,37 @@ impl<'s> Parser<'s> {
     // ---- items ----
 
     fn item(&mut self) -> Item {
+        self.item_or_skip(None)
+    }
+
+    /// An item; a broken one becomes `ItemKind::Error` after skipping: to
+    /// the next declaration at the top level, or, inside a block (`from`
+    /// is where the item started), to the end of the item.
+    fn item_or_skip(&mut self, in_block: Option<usize>) -> Item {
         let start = self.peek().span;
         let doc = self.peek().doc.clone();
+        let depth = self.depth;
         let mut name_seen: Option<Ident> = None;
-        let result = self.item_kind(&mut name_seen);
-        let kind = match result {
+        let kind = match self.item_kind(&mut name_seen) {
             Ok(k) => k,
             Err(Fail) => {
-                self.depth = 0;
-                self.recover();
+                match in_block {
+                    Some(from) => {
+                        self.depth = depth;
+                        self.skip_item(from);
+                    }
+                    None => {
+                        self.depth = 0;
+                        self.recover();
+                    }
+                }
                 ItemKind::Error { name: name_seen }
             }
         };
-        let end = self
-            .toks
-            .get(self.pos.saturating_sub(1))
-            .map(|t| t.span)
-            .unwrap_or(start);
         Item {
             kind,
             doc,
-            span: start.to(end),
+            span: start.to(self.last_span(start)),
         }
     }
 
@@ -421,7 +431,7 @@ impl<'s> Parser<'s> {
                 return Err(Fail);
             }
             let from = self.pos;
-            let item = self.item_in_block(from);
+            let item = self.item_or_skip(Some(from));
             items.push(item);
             if self.pos == from {
                 self.bump();
@@ -432,31 +442,6 @@ impl<'s> Parser<'s> {
             items,
             span: open.to(self.last_span(open)),
         })
-    }
-
-    fn item_in_block(&mut self, from: usize) -> Item {
-        let start = self.peek().span;
-        let doc = self.peek().doc.clone();
-        let depth = self.depth;
-        let mut name_seen: Option<Ident> = None;
-        let kind = match self.item_kind(&mut name_seen) {
-            Ok(k) => k,
-            Err(Fail) => {
-                self.depth = depth;
-                self.skip_item(from);
-                ItemKind::Error { name: name_seen }
-            }
-        };
-        let end = self
-            .toks
-            .get(self.pos.saturating_sub(1))
-            .map(|t| t.span)
-            .unwrap_or(start);
-        Item {
-            kind,
-            doc,
-            span: start.to(end),
-        }
     }
 
     /// Skips the rest of a broken item that started at token `from`: to
