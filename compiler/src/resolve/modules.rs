@@ -77,14 +77,15 @@ pub fn expand(
         mut unroller,
         ..
     } = ex;
-    let mut declared = BTreeSet::new();
+    let mut declared = BTreeMap::new();
     for prog in roots.iter().chain(&out.programs) {
         for item in &prog.items {
             if let Some(n) = item.declared_name() {
-                declared.insert(n.name.clone());
+                declared.insert(n.name.clone(), n.span);
             }
         }
     }
+    unroller.clashes(&declared);
     for prog in roots.iter_mut().chain(out.programs.iter_mut()) {
         unroller.fold(&mut prog.items, &declared);
     }

@@ -40,6 +40,8 @@ pub struct Unroller<'a> {
     /// Names a `for` declared, with its keys; `None` when the `for` could
     /// not be unrolled (its own diagnostic says why).
     families: BTreeMap<String, Option<Vec<String>>>,
+    /// Where each of those names is declared in its block.
+    spans: BTreeMap<String, Span>,
     /// Names declared only in an `if` block not taken, with the condition.
     absent: BTreeMap<String, Span>,
     /// Every name declared at any depth, which a loop variable must not be.
@@ -63,6 +65,7 @@ impl<'a> Unroller<'a> {
             supplied: params.keys().cloned().collect(),
             values: Values { exprs: params },
             families: BTreeMap::new(),
+            spans: BTreeMap::new(),
             absent: BTreeMap::new(),
             declared: BTreeSet::new(),
             made: 0,
@@ -79,34 +82,32 @@ impl<'a> Unroller<'a> {
     }
 
     fn learn_one(&mut self, item: &Item) {
-        {
-            match &item.kind {
-                ItemKind::Let { name, value } => {
-                    self.values.exprs.insert(name.name.clone(), value.clone());
-                }
-                ItemKind::Param {
-                    name,
-                    default: Some(d),
-                    ..
-                } if !self.supplied.contains(&name.name) => {
-                    self.values.exprs.insert(name.name.clone(), d.clone());
-                }
-                // Reading a broken declaration is already reported.
-                ItemKind::Error { name: Some(name) } => {
-                    let broken = Expr {
-                        kind: ExprKind::Error,
-                        span: name.span,
-                    };
-                    self.values.exprs.insert(name.name.clone(), broken);
-                }
-                _ => {}
+        match &item.kind {
+            ItemKind::Let { name, value } => {
+                self.values.exprs.insert(name.name.clone(), value.clone());
             }
-            if let Some(n) = item.declared_name() {
-                self.declared.insert(n.name.clone());
+            ItemKind::Param {
+                name,
+                default: Some(d),
+                ..
+            } if !self.supplied.contains(&name.name) => {
+                self.values.exprs.insert(name.name.clone(), d.clone());
             }
-            for inner in item.nested() {
-                self.learn_one(inner);
+            // Reading a broken declaration is already reported.
+            ItemKind::Error { name: Some(name) } => {
+                let broken = Expr {
+                    kind: ExprKind::Error,
+                    span: name.span,
+                };
+                self.values.exprs.insert(name.name.clone(), broken);
             }
+            _ => {}
+        }
+        if let Some(n) = item.declared_name() {
+            self.declared.insert(n.name.clone());
+        }
+        for inner in item.nested() {
+            self.learn_one(inner);
         }
     }
 
@@ -167,9 +168,9 @@ impl<'a> Unroller<'a> {
             Some(e) if !shadowing => e,
             _ => return self.poison(&body.items),
         };
-        let mut locals = vec![];
+        let mut locals: Vec<&Ident> = vec![];
         for item in &body.items {
-            declared_deep(item, &mut |n| locals.push(n.name.clone()));
+            declared_deep(item, &mut |n| locals.push(n));
         }
         let asked = elements.len().saturating_mul(body.items.len());
         self.made = self.made.saturating_add(asked);
@@ -183,7 +184,13 @@ impl<'a> Unroller<'a> {
         }
         let keys: Vec<String> = elements.iter().map(|(k, _)| k.clone()).collect();
         for l in &locals {
-            self.families.insert(l.clone(), Some(keys.clone()));
+            // Two `for`s declaring one name: which keys `net["x"]` reads
+            // would depend on the order; names are unique, so it is an error.
+            if let Some(first) = self.spans.insert(l.name.clone(), l.span) {
+                self.diags
+                    .push(errors::duplicate_name(&l.name, l.span, first));
+            }
+            self.families.insert(l.name.clone(), Some(keys.clone()));
         }
         let mut inner_active = active.to_vec();
         inner_active.extend(vars.iter().map(|v| v.name.clone()));
@@ -191,7 +198,10 @@ impl<'a> Unroller<'a> {
         for (key, bindings) in elements {
             let scope = Scope {
                 subst: bindings,
-                rename: locals.iter().map(|l| (l.clone(), keyed(l, &key))).collect(),
+                rename: locals
+                    .iter()
+                    .map(|l| (l.name.clone(), keyed(&l.name, &key)))
+                    .collect(),
             };
             let mut applied = body.items.clone();
             for item in &mut applied {
@@ -281,10 +291,24 @@ impl<'a> Unroller<'a> {
         });
     }
 
+    /// Reports a name declared both in a `for` and outside it: a bare
+    /// reference could mean either. `declared` is every name the whole
+    /// program declares, with where.
+    pub fn clashes(&mut self, declared: &BTreeMap<String, Span>) {
+        for (name, keys) in &self.families {
+            if let (Some(_), Some(outside), Some(inside)) =
+                (keys, declared.get(name), self.spans.get(name))
+            {
+                self.diags
+                    .push(errors::duplicate_name(name, *inside, *outside));
+            }
+        }
+    }
+
     /// Folds every index of the unrolled program, and reports references
     /// that name a keyed declaration without its key or an absent one.
     /// `declared` is every name the whole program declares.
-    pub fn fold(&mut self, items: &mut [Item], declared: &BTreeSet<String>) {
+    pub fn fold(&mut self, items: &mut [Item], declared: &BTreeMap<String, Span>) {
         for item in items.iter_mut() {
             each_item_expr(item, &mut |e| self.fold_expr(e));
         }
@@ -293,7 +317,7 @@ impl<'a> Unroller<'a> {
                 let ExprKind::Ident(n) = &e.kind else {
                     return;
                 };
-                if declared.contains(n) {
+                if declared.contains_key(n) {
                     return;
                 }
                 let d = match (self.families.get(n), self.absent.get(n)) {
