@@ -135,8 +135,15 @@ fn run(input: Input, lower: bool) -> Compilation {
         );
     }
     // The editor keeps the trees as written, blocks and all; unrolling
-    // rewrites the program's own copy.
-    let written = if lower { vec![] } else { programs.clone() };
+    // rewrites the program's own copy. A program without blocks is its
+    // own tree (unrolling only folds its indexes), and is not copied.
+    let blocks = programs.iter().flat_map(|p| &p.items).any(|i| {
+        matches!(
+            i.kind,
+            syntax::ast::ItemKind::For { .. } | syntax::ast::ItemKind::If { .. }
+        )
+    });
+    let written = if lower || !blocks { vec![] } else { programs.clone() };
     let given = param_exprs_for_unrolling(&programs, &param_values);
     let (expansion, d) =
         resolve::modules::expand(&mut programs, &mut sources, loader.as_ref(), stdlib, given);
@@ -160,8 +167,14 @@ fn run(input: Input, lower: bool) -> Compilation {
     // memory, since everything after reads the checked program.
     drop(resolved);
     drop(order);
-    drop(programs);
-    let trees = files.iter().copied().zip(written).collect();
+    let trees = match (lower, blocks) {
+        (true, _) => {
+            drop(programs);
+            vec![]
+        }
+        (false, true) => files.iter().copied().zip(written).collect(),
+        (false, false) => files.iter().copied().zip(programs).collect(),
+    };
     let mut output = None;
     if lower && !diagnostics::has_errors(&diags) {
         let (fragments, d) = lower::lower(&program, stdlib);

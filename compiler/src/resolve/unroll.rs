@@ -312,6 +312,11 @@ impl<'a> Unroller<'a> {
         for item in items.iter_mut() {
             each_item_expr(item, &mut |e| self.fold_expr(e));
         }
+        // Without keyed or absent names there is nothing to report, and a
+        // large program without blocks is spared the typed walk.
+        if self.families.is_empty() && self.absent.is_empty() {
+            return;
+        }
         for item in items.iter_mut() {
             walk::item_name_exprs(item, self.stdlib, &mut |e: &mut Expr| {
                 let ExprKind::Ident(n) = &e.kind else {
