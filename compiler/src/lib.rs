@@ -143,7 +143,11 @@ fn run(input: Input, lower: bool) -> Compilation {
             syntax::ast::ItemKind::For { .. } | syntax::ast::ItemKind::If { .. }
         )
     });
-    let written = if lower || !blocks { vec![] } else { programs.clone() };
+    let written = if lower || !blocks {
+        vec![]
+    } else {
+        programs.clone()
+    };
     let given = param_exprs_for_unrolling(&programs, &param_values);
     let (expansion, d) =
         resolve::modules::expand(&mut programs, &mut sources, loader.as_ref(), stdlib, given);

@@ -93,8 +93,14 @@ impl<'a> Unroller<'a> {
             } if !self.supplied.contains(&name.name) => {
                 self.values.exprs.insert(name.name.clone(), d.clone());
             }
-            // Reading a broken declaration is already reported.
-            ItemKind::Error { name: Some(name) } => {
+            // Reading a broken declaration, or a param without a value, is
+            // already reported (the second by the checker).
+            ItemKind::Error { name: Some(name) }
+            | ItemKind::Param {
+                name,
+                default: None,
+                ..
+            } if !self.supplied.contains(&name.name) => {
                 let broken = Expr {
                     kind: ExprKind::Error,
                     span: name.span,
