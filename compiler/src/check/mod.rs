@@ -140,10 +140,7 @@ pub fn check(
             }
         }
     }
-    program.decls = checked
-        .iter()
-        .filter_map(|n| cx.decls.remove(n))
-        .collect();
+    program.decls = checked.iter().filter_map(|n| cx.decls.remove(n)).collect();
     let mut diags = cx.diags;
     diags.extend(regional::check(
         &cx.regional,

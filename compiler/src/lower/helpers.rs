@@ -66,7 +66,34 @@ impl handlebars::HelperDef for TableHelper {
     }
 }
 
+/// `{{include "eks/_node_role.hbs"}}`: another template rendered here, in
+/// the current context. `{{> partial}}` does the same after copying the
+/// whole context (handlebars merges a partial's hash into a copy, hash or
+/// not), which for a node group, whose context holds its cluster and
+/// network, was a fifth of a large build. Partials that take hash
+/// parameters keep `{{> }}`.
+struct IncludeHelper;
+
+impl handlebars::HelperDef for IncludeHelper {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &handlebars::Helper<'rc>,
+        r: &'reg Handlebars<'reg>,
+        ctx: &'rc handlebars::Context,
+        rc: &mut handlebars::RenderContext<'reg, 'rc>,
+        out: &mut dyn handlebars::Output,
+    ) -> handlebars::HelperResult {
+        use handlebars::Renderable;
+        let name = h.param(0).and_then(|p| p.value().as_str()).unwrap_or("");
+        match r.get_template(name) {
+            Some(t) => t.render(r, ctx, rc, out),
+            None => Err(handlebars::RenderErrorReason::PartialNotFound(name.to_string()).into()),
+        }
+    }
+}
+
 pub fn register(h: &mut Handlebars<'_>, stdlib: &'static crate::schema::Stdlib) {
+    h.register_helper("include", Box::new(IncludeHelper));
     h.register_helper("table", Box::new(TableHelper(stdlib)));
     h.register_helper("json", Box::new(json_helper));
     h.register_helper("pascal", Box::new(pascal_helper));

@@ -118,12 +118,19 @@ fn with_partials<'a>(
     wanted
 }
 
-/// The partials a template includes: `{{> path ...}}`.
+/// The partials a template includes: `{{> path ...}}` and
+/// `{{include "path"}}`.
 fn partials_named(text: &str) -> impl Iterator<Item = &str> {
     // Up to the closing braces first: `{{> a.hbs}},` names `a.hbs`.
-    text.split("{{>")
+    let partials = text
+        .split("{{>")
         .skip(1)
-        .filter_map(|rest| rest.split("}}").next()?.split_whitespace().next())
+        .filter_map(|rest| rest.split("}}").next()?.split_whitespace().next());
+    let included = text
+        .split("{{include \"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next());
+    partials.chain(included)
 }
 
 pub fn lower(program: &ir::Program, stdlib: &'static Stdlib) -> (Vec<Fragment>, Vec<Diagnostic>) {
