@@ -48,17 +48,19 @@ impl Checker<'_> {
             active: vec![],
         };
         // Written fields the schema does not have: a misspelt one stands in
-        // for the required field it is nearest to, so one typo is one error
-        // (unknown field, with the name it meant), not also "missing".
+        // for the field it is nearest to, so one typo is one error (unknown
+        // field, with the name it meant), not also "missing".
         let schema_names: BTreeSet<&str> = common
             .iter()
             .chain(whens.iter().flat_map(|w| w.fields.iter()))
             .map(|f| f.name.as_str())
             .collect();
-        let strays: Vec<&Field> = by_name
+        // Each with the field it is nearest to, which only it stands in for.
+        let strays: Vec<(&Field, &str)> = by_name
             .values()
             .copied()
             .filter(|g| !schema_names.contains(g.key.name.as_str()))
+            .filter_map(|g| Some((g, closest(&g.key.name, schema_names.iter().copied())?)))
             .collect();
         for f in common {
             self.one_field(
@@ -163,7 +165,7 @@ impl Checker<'_> {
         &mut self,
         f: &FieldSchema,
         by_name: &BTreeMap<&str, &Field>,
-        strays: &[&Field],
+        strays: &[(&Field, &str)],
         owner: &str,
         anchor: Span,
         path: &str,
@@ -176,23 +178,29 @@ impl Checker<'_> {
                 out.set.insert(f.name.clone());
                 self.check(&given.value, &f.ty, &join(path, &f.name), spans)
             }
-            None if f.required() => match strays
+            None => match strays
                 .iter()
-                .find(|g| closest(&g.key.name, [f.name.as_str()]).is_some())
+                .find(|(_, meant)| *meant == f.name)
+                .map(|(g, _)| g)
             {
                 // Its own diagnostic (unknown field, "did you mean") comes
-                // from the stray; its value is checked as the field's.
+                // from the stray; its value is checked as the field's, so
+                // that a rule needing the field (`exactly_one`) stays quiet.
                 Some(g) => self.check(&g.value, &f.ty, &join(path, &f.name), spans),
-                None => self.missing(f, owner, anchor, condition),
-            },
-            None => match &f.default {
-                // Defaults live in the stdlib; their spans are not the
-                // program's, so they are checked without recording any.
-                Some(d) => self.check(d, &f.ty, "", &mut BTreeMap::new()),
-                None => Value::Null,
+                None if f.required() => self.missing(f, owner, anchor, condition),
+                None => self.default_of(f),
             },
         };
         out.values.insert(f.name.clone(), v);
+    }
+
+    fn default_of(&mut self, f: &FieldSchema) -> Value {
+        match &f.default {
+            // Defaults live in the stdlib; their spans are not the
+            // program's, so they are checked without recording any.
+            Some(d) => self.check(d, &f.ty, "", &mut BTreeMap::new()),
+            None => Value::Null,
+        }
     }
 
     fn missing(

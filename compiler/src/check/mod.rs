@@ -17,6 +17,7 @@ mod lit;
 pub mod regional;
 mod requires;
 pub mod rules;
+mod select;
 mod target;
 mod text;
 

@@ -21,6 +21,7 @@ pub const RULES: &[&str] = &[
     "ref_at_least",
     "table_bounds",
     "instance_types",
+    "select_instances",
     "whole",
     "cidr_prefix",
     "listed",
@@ -66,6 +67,9 @@ pub fn run(cx: &mut Checker<'_>, call: &CheckCall, decl: &mut Decl) {
             table_bounds(cx, decl, key, table, fields)
         }
         ("instance_types", [Arg::Path(p)]) => super::instances::instance_types(cx, decl, p),
+        ("select_instances", [Arg::Path(sel), Arg::Path(out), Arg::Int(max)]) => {
+            super::select::select_instances(cx, decl, sel, out, *max)
+        }
         ("whole", [Arg::Path(p), unit]) => whole(cx, decl, p, unit),
         ("cidr_prefix", [Arg::Path(p), Arg::Int(lo), Arg::Int(hi)]) => {
             cidr_prefix(cx, decl, p, *lo, *hi)

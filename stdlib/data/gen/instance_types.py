@@ -16,8 +16,11 @@ Architecture and accelerator follow EC2's instance naming conventions
 `g` among a family's options means Graviton, so arm64; `a1` is the first
 Graviton) and the accelerated computing families
 (docs.aws.amazon.com/ec2/latest/instancetypes/ac.html), listed below.
-vCPU and memory come from the EC2 instance type pages for the families
-listed in VCPU_MEMORY; other rows leave them out rather than guess.
+vCPUs, memory (MiB) and GPUs come from instance-sizes.tsv: EC2's
+DescribeInstanceTypes figures as Karpenter's generated reference lists them
+(see karpenter_sizes.py); the EC2 instance type pages' figures for the
+families in VCPU_MEMORY are kept as a cross-check and for types the
+reference lacks. A row without them leaves them out rather than guess.
 
     python3 stdlib/data/gen/instance_types.py
 """
@@ -116,13 +119,30 @@ def main():
     for t, (vcpu, mem) in VCPU_MEMORY_ROWS.items():
         if t not in rows:
             raise SystemExit(f"{t} has vCPU and memory but is not in the EKS AMI's tables")
-        rows[t].update({"vcpu": vcpu, "memory_gib": mem})
+        rows[t].update({"vcpu": vcpu, "memory_mib": int(mem * 1024)})
+    # EC2's own figures, through Karpenter's reference, for every type it
+    # lists; where the pages above gave a figure, the two must agree.
+    for line in (SOURCES / "instance-sizes.tsv").read_text().splitlines():
+        if line.startswith("#") or line.startswith("type\t"):
+            continue
+        t, vcpu, mib, gpus = line.split("\t")
+        if t not in rows:
+            continue
+        row = rows[t]
+        got = {"vcpu": int(vcpu), "memory_mib": int(mib)}
+        for k, v in got.items():
+            if k in row and row[k] != v:
+                raise SystemExit(f"{t}: {k} is {row[k]} by the EC2 pages and {v} by EC2")
+        row.update(got)
+        if int(gpus) > 0:
+            row["gpus"] = int(gpus)
     out = {
         "source": "awslabs/amazon-eks-ami: templates/shared/runtime/eni-max-pods.txt (2377b69a, 2026-02-27) "
                   "and nodeadm/internal/kubelet/instance-info.jsonl (4d63a3bc, 2026-07-01), copied under "
                   "stdlib/data/gen/sources; architecture by EC2's instance naming conventions; accelerators "
-                  "from EC2's accelerated computing families; vCPU and memory from the EC2 instance type pages "
-                  "where listed. Regenerate with stdlib/data/gen/instance_types.py",
+                  "from EC2's accelerated computing families; vCPUs, memory and GPUs from EC2's "
+                  "DescribeInstanceTypes via aws/karpenter-provider-aws's instance type reference (1d927085, "
+                  "2026-08-21), or the EC2 instance type pages. Regenerate with stdlib/data/gen/instance_types.py",
         "as_of": "2026-07-01",
         "graviton_option": "g",
         "rows": dict(sorted((t, dict(sorted(r.items()))) for t, r in rows.items())),
