@@ -163,4 +163,8 @@ fn at_least_forty_eksctl_examples_are_fully_expressed() {
         full.len(),
         partial.join(", ")
     );
+    // The one left partial on purpose: Flux's bootstrap creates a GitHub
+    // repository and pushes to it, which no CloudFormation template does.
+    partial.sort();
+    assert_eq!(partial, ["eksctl-12-gitops-toolkit.cairn"], "{} full", full.len());
 }
