@@ -166,5 +166,10 @@ fn at_least_forty_eksctl_examples_are_fully_expressed() {
     // The one left partial on purpose: Flux's bootstrap creates a GitHub
     // repository and pushes to it, which no CloudFormation template does.
     partial.sort();
-    assert_eq!(partial, ["eksctl-12-gitops-toolkit.cairn"], "{} full", full.len());
+    assert_eq!(
+        partial,
+        ["eksctl-12-gitops-toolkit.cairn"],
+        "{} full",
+        full.len()
+    );
 }
