@@ -8,7 +8,9 @@
 //! symbols that flatten alike. The module's `param`s are bound to the
 //! arguments (expressions of the caller, checked against the param types),
 //! and its `output`s become values read as `NAME.output`. Files are read
-//! through the caller's loader: this module does no I/O itself.
+//! through the caller's loader: this module does no I/O itself. `for` and
+//! `if` blocks are unrolled here too (`unroll.rs`): the roots' before their
+//! modules are instantiated, an instance's once its names are scoped.
 //! Invariant: expansion terminates (cycles are reported, not followed).
 
 use super::errors;

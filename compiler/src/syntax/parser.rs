@@ -402,8 +402,7 @@ impl<'s> Parser<'s> {
         Ok(ItemKind::If { cond, then, other })
     }
 
-    /// `{ items }` of a `for` or an `if`. A broken item inside is skipped
-    /// to its end, so the rest of the block still declares its names.
+    /// The span of the last token taken, or `or` before any.
     fn last_span(&self, or: Span) -> Span {
         self.toks
             .get(self.pos.saturating_sub(1))
@@ -411,6 +410,8 @@ impl<'s> Parser<'s> {
             .unwrap_or(or)
     }
 
+    /// `{ items }` of a `for` or an `if`. A broken item inside is skipped
+    /// to its end, so the rest of the block still declares its names.
     fn block(&mut self) -> P<Block> {
         let open = self.expect(
             "{",
