@@ -360,14 +360,14 @@ fn graph_stacks_boxes_every_declaration_in_its_stack() {
     for (b, s) in boxes.iter().zip(stacks) {
         let name = s["name"].as_str().unwrap();
         assert!(b.contains(&format!("label=\"stack {name} (")), "{b}");
-        // Nodes are scoped names (`accounts.general`); stacks list them
-        // flattened (`accounts_general`).
+        // Nodes are scoped and keyed names (`team["ads"].general`, quoted
+        // for DOT); stacks list them flattened (`team_ads_general`).
         let nodes: Vec<String> = b
             .lines()
             .filter_map(|l| {
                 l.strip_prefix("    \"")?
                     .split_once("\" [label=")
-                    .map(|(n, _)| n.replace('.', "_"))
+                    .map(|(n, _)| cairn::names::flat(&n.replace("\\\"", "\"")))
             })
             .collect();
         for d in s["declarations"].as_object().unwrap().keys() {
