@@ -231,3 +231,29 @@ pub fn too_many_unrolled(span: Span, max: usize) -> Diagnostic {
     .label(span, "this collection takes the count past the bound")
     .help("a program this large cannot be deployed; split it into programs, or iterate fewer elements")
 }
+
+pub fn index_past_end(i: i64, len: usize, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        codes::OUT_OF_RANGE,
+        format!("index {i} is outside a list of {len}"),
+    )
+    .label(span, "no element here")
+    .help(format!(
+        "indexes count from 0: use 0 to {}",
+        len.saturating_sub(1)
+    ))
+}
+
+pub fn no_such_key(key: &str, span: Span, keys: &[String]) -> Diagnostic {
+    let near = crate::diagnostics::closest(key, keys.iter().map(String::as_str));
+    let listed: Vec<String> = keys.iter().map(|k| format!("\"{k}\"")).collect();
+    Diagnostic::error(
+        codes::UNKEYED_REFERENCE,
+        format!("the map has no key `{key}`"),
+    )
+    .label(span, "not one of its keys")
+    .help(match near {
+        Some(n) => format!("did you mean `[\"{n}\"]`?"),
+        None => format!("its keys are {}", listed.join(", ")),
+    })
+}

@@ -386,10 +386,26 @@ impl<'a> Unroller<'a> {
             .resolve(base)
             .and_then(|b| self.values.element(b, index, 0))
             .map(|x| x.kind.clone());
-        found.unwrap_or_else(|| {
-            self.diags.push(errors::not_known("this index", span));
-            ExprKind::Error
-        })
+        if let Some(kind) = found {
+            return kind;
+        }
+        // A literal list or map without that element, or an index only a
+        // deployment knows.
+        let d = match (
+            self.values.resolve(base).map(|b| &b.kind),
+            self.values.eval(index),
+        ) {
+            (Some(ExprKind::List(items)), Some(Const::Int(i))) => {
+                errors::index_past_end(i, items.len(), index.span)
+            }
+            (Some(ExprKind::Object(fields)), Some(Const::Str(k))) => {
+                let keys: Vec<String> = fields.iter().map(|f| f.key.name.clone()).collect();
+                errors::no_such_key(&k, index.span, &keys)
+            }
+            _ => errors::not_known("this index", span),
+        };
+        self.diags.push(d);
+        ExprKind::Error
     }
 }
 
