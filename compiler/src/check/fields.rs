@@ -50,17 +50,20 @@ impl Checker<'_> {
         // Written fields the schema does not have: a misspelt one stands in
         // for the field it is nearest to, so one typo is one error (unknown
         // field, with the name it meant), not also "missing".
-        let schema_names: BTreeSet<&str> = common
-            .iter()
-            .chain(whens.iter().flat_map(|w| w.fields.iter()))
-            .map(|f| f.name.as_str())
-            .collect();
+        // (A scan, not a set: few fields are written, and a set of every
+        // schema field per declaration was a visible cost of a large check.)
+        let schema_names = || {
+            common
+                .iter()
+                .chain(whens.iter().flat_map(|w| w.fields.iter()))
+                .map(|f| f.name.as_str())
+        };
         // Each with the field it is nearest to, which only it stands in for.
         let strays: Vec<(&Field, &str)> = by_name
             .values()
             .copied()
-            .filter(|g| !schema_names.contains(g.key.name.as_str()))
-            .filter_map(|g| Some((g, closest(&g.key.name, schema_names.iter().copied())?)))
+            .filter(|g| !schema_names().any(|n| n == g.key.name))
+            .filter_map(|g| Some((g, closest(&g.key.name, schema_names())?)))
             .collect();
         for f in common {
             self.one_field(
