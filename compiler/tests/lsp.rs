@@ -250,7 +250,10 @@ fn hover_shows_a_fields_type_default_and_doc() {
         json!({}),
     );
     let v = h["contents"]["value"].as_str().unwrap();
-    assert!(v.contains("cluster: cluster") && v.contains("Required."), "{v}");
+    assert!(
+        v.contains("cluster: cluster") && v.contains("Required."),
+        "{v}"
+    );
     let h = c.at(
         "textDocument/hover",
         CLUSTER,
