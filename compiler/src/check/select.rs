@@ -87,20 +87,15 @@ pub(super) fn select_instances(
         return;
     };
     let wanted = Wanted::of(selector);
-    let Some(rows) = cx
-        .stdlib
-        .table("instance_types")
-        .and_then(|t| t.get("rows"))
-        .and_then(Json::as_object)
-    else {
+    let Some(rows) = cx.stdlib.rows("instance_types") else {
         return;
     };
-    let mut picked: Vec<String> = rows
+    // In name order, as the rows are kept.
+    let picked: Vec<String> = rows
         .iter()
         .filter(|(_, row)| wanted.matches(row))
-        .map(|(t, _)| t.clone())
+        .map(|(t, _)| t.to_string())
         .collect();
-    picked.sort();
     let at = span_of(decl, sel);
     let as_of = cx
         .stdlib
