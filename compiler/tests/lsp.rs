@@ -127,6 +127,15 @@ impl Client {
         );
     }
 
+    /// The hover text at `needle`, or "" when there is none.
+    fn hover(&mut self, path: &str, text: &str, needle: &str) -> String {
+        let h = self.at("textDocument/hover", path, text, needle, json!({}));
+        h["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
     fn at(&mut self, method: &str, path: &str, text: &str, needle: &str, extra: Value) -> Value {
         let (line, character) = position(text, needle);
         let mut params = json!({
@@ -231,52 +240,19 @@ fn a_folder_of_independent_programs_is_analysed_file_by_file() {
 fn hover_shows_a_fields_type_default_and_doc() {
     let mut c = app();
     c.open(CLUSTER, CLUSTER_TEXT);
-    let h = c.at(
-        "textDocument/hover",
-        CLUSTER,
-        CLUSTER_TEXT,
-        "instance_|types",
-        json!({}),
-    );
-    let v = h["contents"]["value"].as_str().unwrap();
+    let v = c.hover(CLUSTER, CLUSTER_TEXT, "instance_|types");
     assert!(v.contains("instance_types: list<string>"), "{v}");
     // Optional since `instance_selector` may choose the types instead.
     assert!(v.contains("Optional."), "{v}");
-    let h = c.at(
-        "textDocument/hover",
-        CLUSTER,
-        CLUSTER_TEXT,
-        "  clus|ter        = retail",
-        json!({}),
-    );
-    let v = h["contents"]["value"].as_str().unwrap();
+    let v = c.hover(CLUSTER, CLUSTER_TEXT, "  clus|ter        = retail");
     assert!(
         v.contains("cluster: cluster") && v.contains("Required."),
         "{v}"
     );
-    let h = c.at(
-        "textDocument/hover",
-        CLUSTER,
-        CLUSTER_TEXT,
-        "node|group",
-        json!({}),
-    );
-    assert!(
-        h["contents"]["value"]
-            .as_str()
-            .unwrap()
-            .contains("kind nodegroup"),
-        "{h}"
-    );
+    let v = c.hover(CLUSTER, CLUSTER_TEXT, "node|group");
+    assert!(v.contains("kind nodegroup"), "{v}");
     // A reference: its declaration, in the other file.
-    let h = c.at(
-        "textDocument/hover",
-        CLUSTER,
-        CLUSTER_TEXT,
-        "ma|in",
-        json!({}),
-    );
-    let v = h["contents"]["value"].as_str().unwrap();
+    let v = c.hover(CLUSTER, CLUSTER_TEXT, "ma|in");
     assert!(
         v.contains("network main") && v.contains("network.cairn"),
         "{v}"
@@ -537,9 +513,8 @@ fn loops_and_conditions_are_understood_inside_their_blocks() {
     let mut c = Client::start(&[(path, text)]);
     c.open(path, text);
     assert_eq!(c.diagnostics(path), Vec::<Value>::new());
-    let h = c.at("textDocument/hover", path, text, "zo|nes", json!({}));
-    let v = h["contents"]["value"].as_str().unwrap_or_default();
-    assert!(v.contains("zones: int"), "{h}");
+    let v = c.hover(path, text, "zo|nes");
+    assert!(v.contains("zones: int"), "{v}");
     // The keyed name, and its attribute, both lead to `cluster eks`.
     for at in ["e|ks[\"ads\"]", "\"].endp|oint"] {
         let d = c.at("textDocument/definition", path, text, at, json!({}));
